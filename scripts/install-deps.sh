@@ -30,11 +30,6 @@ readonly APT_PACKAGES=(
   shellcheck
 )
 
-if [[ ${EUID} -ne 0 ]]; then
-  echo "install-deps: must run as root (apt-get install)" >&2
-  exit 1
-fi
-
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q "install ok installed"; then
@@ -43,6 +38,10 @@ for pkg in "${APT_PACKAGES[@]}"; do
 done
 
 if ((${#missing[@]} > 0)); then
+  if [[ ${EUID} -ne 0 ]]; then
+    echo "install-deps: missing ${missing[*]}; run as root to install them" >&2
+    exit 1
+  fi
   echo "install-deps: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -12,6 +12,9 @@
 
 namespace aicr {
 
+class CancelToken;
+CancelToken InstallSignalCancellation();
+
 /// A shared flag. Copies observe the same state. Cancel() is async-signal-safe.
 class CancelToken {
  public:
@@ -28,6 +31,7 @@ class CancelToken {
   static CancelToken None() { return CancelToken(); }
 
  private:
+  friend CancelToken InstallSignalCancellation();
   std::shared_ptr<std::atomic<bool>> flag_;
 };
 

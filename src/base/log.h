@@ -61,7 +61,7 @@ class Logger {
 Logger& Default();
 /// Replaces the process logger's options (not thread-safe against concurrent logging).
 void Configure(const Options& options);
-/// For tests: log to `out` with `clock` until the returned guard resets the default.
+/// For tests: route the process logger to `logger`; nullptr restores the default.
 void SetDefaultForTest(Logger* logger);
 
 inline void Debug(std::string_view msg, const std::vector<Attr>& attrs = {},

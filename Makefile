@@ -1,0 +1,48 @@
+# Front door only: every target delegates to CMake presets or a script.
+#   make demo   install deps, build, run aicr on the embedded catalogue
+#   make test   install deps, build with ASan+UBSan and -Werror, run every test
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+export CTEST_PARALLEL_LEVEL ?= $(JOBS)
+
+.PHONY: deps build demo test bench fuzz format lint docs clean
+
+deps:
+	bash scripts/install-deps.sh
+
+build:
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS) --target aicr
+
+demo: deps build
+	bash scripts/demo.sh build/release/src/cli/aicr
+
+test: deps
+	cmake --workflow --preset ci
+
+bench: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS) --target aicr aicr_bench_startup
+	build/release/bench/aicr_bench_startup build/release/src/cli/aicr
+
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	bash scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)
+
+docs:
+	cmake --preset debug
+	cmake --build --preset debug --target docs
+
+format:
+	git ls-files -z '*.cc' '*.h' | xargs -0 clang-format-14 -i
+
+lint:
+	git ls-files -z '*.cc' '*.h' | xargs -0 clang-format-14 --dry-run -Werror
+	git ls-files -z '*.sh' .ci/run | xargs -0 shellcheck
+	cmake --preset debug >/dev/null
+	git ls-files -z 'src/*.cc' | xargs -0 clang-tidy-14 -p build/debug --quiet
+
+clean:
+	rm -rf build out
