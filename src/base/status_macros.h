@@ -20,12 +20,12 @@ const Status& AsStatus(const Result<T>& r) {
 #define AICR_STATUS_CONCAT(a, b) AICR_STATUS_CONCAT_INNER(a, b)
 
 /// Returns the status of `expr` from the enclosing function when it is not OK.
-#define AICR_RETURN_IF_ERROR(expr)                                        \
-  do {                                                                    \
-    const ::aicr::Status aicr_status_ = ::aicr::internal::AsStatus(expr); \
-    if (!aicr_status_.ok()) {                                             \
-      return aicr_status_;                                                \
-    }                                                                     \
+#define AICR_RETURN_IF_ERROR(expr)                                  \
+  do {                                                              \
+    ::aicr::Status aicr_status_ = ::aicr::internal::AsStatus(expr); \
+    if (!aicr_status_.ok()) {                                       \
+      return aicr_status_;                                          \
+    }                                                               \
   } while (false)
 
 /// Evaluates `rexpr` (a Result<T>); on error returns its status, otherwise
