@@ -1,0 +1,14 @@
+#pragma once
+
+/// \file
+/// One factory per implemented command, each in its own `cmd_<name>.cc`. The list that
+/// puts them into the table is RegisterBuiltinCommands() in builtin_commands.cc.
+
+#include "cli/command_table.h"
+
+namespace aicr::cli {
+
+/// `aicr completion bash|fish|zsh`.
+CommandSpec CompletionCommand();
+
+}  // namespace aicr::cli
