@@ -2,9 +2,12 @@
 
 /// \file
 /// Turns argv into a command path, positional arguments and flag values, driven only
-/// by the command table. GNU/Go conventions: `--name value`, `--name=value`, `-o value`,
-/// `-ovalue`, grouped boolean shorts (`-dv`), `--` ends flags, a lone `-` is an argument.
-/// Global (root) flags are accepted anywhere; a non-repeatable flag may appear once.
+/// by the command table; CLI11 does the tokenizing and matching. Conventions: `--name value`,
+/// `--name=value`, `-o value`, `-ovalue`, `-o=value`, grouped boolean shorts (`-dv`), `--`
+/// ends flags, a lone `-` or a negative number (`-5`) is an argument. Global (root) flags are
+/// accepted anywhere; a non-repeatable flag may appear once. CLI11 rules unlike Go's pflag:
+/// `--name=` with nothing after `=` takes the next argument as its value, a boolean short
+/// takes no `=value` (write `--strict=false`), and `++` ends a subcommand's arguments.
 
 #include <functional>
 #include <map>

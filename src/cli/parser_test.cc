@@ -177,6 +177,30 @@ TEST_F(ParserTest, PositionalArguments) {
   ExpectError({"recipe", "list", "x"}, "unexpected argument \"x\" for \"aicr recipe list\"");
 }
 
+TEST_F(ParserTest, CommandNamesAndDashesAfterTheCommandAreArguments) {
+  auto p = P({"echo", "a", "completion", "--", "--debug", "--", "-5"});
+  ASSERT_THAT(p, IsOk());
+  EXPECT_EQ(Path(*p), "aicr echo");
+  EXPECT_THAT(p->args, ElementsAre("a", "completion", "--debug", "--", "-5"));
+  EXPECT_FALSE(p->flags.at("debug").set);
+  ExpectError({"recipe", "list", "recipe"},
+              "unexpected argument \"recipe\" for \"aicr recipe list\"");
+  ExpectError({"recipe", "--", "list"}, "unexpected argument \"list\" for \"aicr recipe\"");
+}
+
+TEST_F(ParserTest, ParentCommandFlagsAreNotInheritedBySubcommands) {
+  ExpectError({"recipe", "list", "--format", "json"}, "unknown flag --format");
+  ExpectError({"recipe", "list", "--format"}, "unknown flag --format");
+  ExpectError({"recipe", "list", "--wid"}, "unknown flag --wid; did you mean --wide?");
+}
+
+TEST_F(ParserTest, ErrorsComeInArgvOrder) {
+  ExpectError({"--bogus", "recipe", "--nodes", "four"}, "unknown flag --bogus");
+  ExpectError({"recipe", "--nodes", "four", "--bogus"},
+              "invalid value \"four\" for flag --nodes: not an integer");
+  ExpectError({"recipe", "--bogus", "-o"}, "unknown flag --bogus");
+}
+
 TEST_F(ParserTest, ArgumentValueSet) {
   ExpectError({"completion", "bsh"},
               "invalid value \"bsh\" for argument <shell> (valid values: bash, fish, zsh); did "
