@@ -23,8 +23,9 @@ test: deps
 
 bench: deps
 	cmake --preset release
-	cmake --build --preset release -j $(JOBS) --target aicr aicr_bench_startup
+	cmake --build --preset release -j $(JOBS) --target aicr aicr_bench_startup aicr_bench_serialize
 	build/release/bench/aicr_bench_startup build/release/src/cli/aicr
+	build/release/bench/aicr_bench_serialize --benchmark_min_time=0.2
 
 fuzz: deps
 	cmake --preset fuzz
