@@ -110,7 +110,7 @@ Logger::Logger(std::ostream& out, Options options, const Clock& clock)
     : out_(out), options_(options), clock_(clock) {}
 
 void Logger::Log(Level level, std::string_view msg, const std::vector<Attr>& attrs,
-                 std::source_location loc) {
+                 SourceLocation loc) {
   if (!Enabled(level)) {
     return;
   }
@@ -142,9 +142,9 @@ void Logger::Log(Level level, std::string_view msg, const std::vector<Attr>& att
       line += " level=";
       line += LevelName(level);
       line += " source=";
-      line += ShortFile(loc.file_name());
+      line += ShortFile(loc.file);
       line += ':';
-      line += std::to_string(loc.line());
+      line += std::to_string(loc.line);
       line += " msg=";
       AppendTextValue(line, msg);
       for (const Attr& a : attrs) {
@@ -161,9 +161,9 @@ void Logger::Log(Level level, std::string_view msg, const std::vector<Attr>& att
       line += ",\"level\":";
       AppendJsonString(line, LevelName(level));
       line += ",\"source\":";
-      std::string source(ShortFile(loc.file_name()));
+      std::string source(ShortFile(loc.file));
       source += ':';
-      source += std::to_string(loc.line());
+      source += std::to_string(loc.line);
       AppendJsonString(line, source);
       line += ",\"msg\":";
       AppendJsonString(line, msg);

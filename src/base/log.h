@@ -10,7 +10,6 @@
 
 #include <iosfwd>
 #include <mutex>
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +21,17 @@ namespace aicr::log {
 
 enum class Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 enum class Format { kCli, kText, kJson };
+
+/// Where a log call was made. Filled by default arguments at the call site
+/// (std::source_location is not available with every supported compiler).
+struct SourceLocation {
+  const char* file;
+  int line;
+  static constexpr SourceLocation Current(const char* file = __builtin_FILE(),
+                                          int line = __builtin_LINE()) {
+    return SourceLocation{file, line};
+  }
+};
 
 /// One key/value attribute; values are logged as strings.
 using Attr = std::pair<std::string, std::string>;
@@ -45,7 +55,7 @@ class Logger {
   Logger(std::ostream& out, Options options, const Clock& clock = Clock::Real());
 
   void Log(Level level, std::string_view msg, const std::vector<Attr>& attrs = {},
-           std::source_location loc = std::source_location::current());
+           SourceLocation loc = SourceLocation::Current());
 
   const Options& options() const { return options_; }
   bool Enabled(Level level) const { return level >= options_.min_level; }
@@ -65,19 +75,19 @@ void Configure(const Options& options);
 void SetDefaultForTest(Logger* logger);
 
 inline void Debug(std::string_view msg, const std::vector<Attr>& attrs = {},
-                  std::source_location loc = std::source_location::current()) {
+                  SourceLocation loc = SourceLocation::Current()) {
   Default().Log(Level::kDebug, msg, attrs, loc);
 }
 inline void Info(std::string_view msg, const std::vector<Attr>& attrs = {},
-                 std::source_location loc = std::source_location::current()) {
+                 SourceLocation loc = SourceLocation::Current()) {
   Default().Log(Level::kInfo, msg, attrs, loc);
 }
 inline void Warn(std::string_view msg, const std::vector<Attr>& attrs = {},
-                 std::source_location loc = std::source_location::current()) {
+                 SourceLocation loc = SourceLocation::Current()) {
   Default().Log(Level::kWarn, msg, attrs, loc);
 }
 inline void Error(std::string_view msg, const std::vector<Attr>& attrs = {},
-                  std::source_location loc = std::source_location::current()) {
+                  SourceLocation loc = SourceLocation::Current()) {
   Default().Log(Level::kError, msg, attrs, loc);
 }
 
