@@ -29,7 +29,7 @@ bench: deps
 
 fuzz: deps
 	cmake --preset fuzz
-	cmake --build --preset fuzz -j $(JOBS)
+	cmake --build --preset fuzz -j $(JOBS) --target aicr_fuzz_yaml aicr_fuzz_json
 	bash scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)
 
 docs:
