@@ -23,9 +23,10 @@ test: deps
 
 bench: deps
 	cmake --preset release
-	cmake --build --preset release -j $(JOBS) --target aicr aicr_bench_startup aicr_bench_serialize
+	cmake --build --preset release -j $(JOBS) --target aicr aicr_bench_startup aicr_bench_serialize aicr_bench_recipe
 	build/release/bench/aicr_bench_startup build/release/src/cli/aicr
 	build/release/bench/aicr_bench_serialize --benchmark_min_time=0.2
+	build/release/bench/aicr_bench_recipe --benchmark_min_time=0.1
 
 fuzz: deps
 	cmake --preset fuzz

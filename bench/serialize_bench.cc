@@ -24,8 +24,8 @@ std::string MakeYaml(int components) {
     out += "  version: \"24.04\"\n";
     out += "  replicas: " + n + "\n";
     out += "  ratio: 0.75\n";
-    out += "  image:\n    repository: nvcr.io/nvidia/cloud-native/app-" + n +
-           "\n    tag: v1.2." + n + "\n";
+    out += "  image:\n    repository: nvcr.io/nvidia/cloud-native/app-" + n + "\n    tag: v1.2." +
+           n + "\n";
     out += "  nodeSelector:\n    nvidia.com/gpu.present: \"true\"\n";
     out += "  tolerations:\n";
     out += "    - key: nvidia.com/gpu\n      operator: Exists\n      effect: NoSchedule\n";

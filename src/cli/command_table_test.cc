@@ -19,7 +19,11 @@ TEST(CommandTableTest, RealAndTestTablesAreValid) {
 }
 
 TEST(CommandTableTest, RealTableHoldsOnlyImplementedCommands) {
-  EXPECT_THAT(SubcommandNames(BuildCommandTable()), ElementsAre("completion"));
+  EXPECT_THAT(SubcommandNames(BuildCommandTable()), ElementsAre("completion", "query", "recipe"));
+  const CommandSpec table = BuildCommandTable();
+  const CommandSpec* recipe = FindSubcommand(table, "recipe");
+  ASSERT_NE(recipe, nullptr);
+  EXPECT_THAT(SubcommandNames(*recipe), ElementsAre("list"));
 }
 
 TEST(CommandTableTest, RejectsAFlagCollidingWithAGlobalFlag) {

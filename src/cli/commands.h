@@ -8,6 +8,12 @@
 
 namespace aicr::cli {
 
+/// `aicr recipe` and `aicr recipe list`.
+CommandSpec RecipeCommand();
+
+/// `aicr query --selector <path>`.
+CommandSpec QueryCommand();
+
 /// `aicr completion bash|fish|zsh`.
 CommandSpec CompletionCommand();
 

@@ -174,7 +174,9 @@ TEST(CliE2ETest, BashCompletionWorksInBash) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   };
-  EXPECT_EQ(complete({"aicr", ""}), "completion\n");
+  EXPECT_EQ(complete({"aicr", ""}), "completion query recipe\n");
+  EXPECT_EQ(complete({"aicr", "recipe", "--gp"}), "--gpu\n");
+  EXPECT_EQ(complete({"aicr", "recipe", "-t", ""}), "json table yaml\n");
   EXPECT_EQ(complete({"aicr", "completion", ""}), "bash fish zsh\n");
   EXPECT_EQ(complete({"aicr", "--de"}), "--debug\n");
   EXPECT_EQ(complete({"aicr", "completion", "--l"}), "--log-json\n");

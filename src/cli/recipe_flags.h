@@ -1,0 +1,35 @@
+#pragma once
+
+/// \file
+/// Flag rows and request assembly shared by `recipe`, `recipe list` and `query`.
+
+#include <string>
+#include <vector>
+
+#include "cli/command_table.h"
+#include "client/client.h"
+#include "recipe/coverage.h"
+
+namespace aicr::cli {
+
+/// --service --accelerator/--gpu --intent --os --platform --nodes.
+std::vector<FlagSpec> CriteriaFlags();
+/// The same dimensions as list filters (no --nodes).
+std::vector<FlagSpec> CriteriaFilterFlags();
+/// --profile --snapshot/-s --config --data --criteria-strict --kubeconfig/-k.
+std::vector<FlagSpec> ResolutionFlags();
+FlagSpec CriteriaStrictFlag();
+
+/// The criteria flags that were given.
+client::CriteriaInput CriteriaFromFlags(const CommandContext& ctx);
+/// A recipe request from the flags in scope.
+client::RecipeRequest RecipeRequestFromFlags(const CommandContext& ctx);
+/// Client options for a CLI run (version, cancellation).
+client::Client::Options ClientOptions(const CommandContext& ctx);
+/// Logs the structured context of a resolution failure at debug level.
+void LogResolutionDetails(const recipe::ResolutionErrorDetails& details);
+
+/// Left-aligned columns separated by three spaces, header first, `\n` line ends.
+std::string RenderTable(const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace aicr::cli

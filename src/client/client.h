@@ -1,0 +1,123 @@
+#pragma once
+
+/// \file
+/// The facade: the one API the `aicr` CLI and the `aicrd` server call, and a C++
+/// SDK. It assembles inputs (flags, `--config`, `--snapshot`, `--data`) into engine
+/// calls and returns documents; adapters only parse and format.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/cancel.h"
+#include "base/result.h"
+#include "catalog/data_provider.h"
+#include "recipe/coverage.h"
+#include "recipe/result.h"
+#include "recipe/store.h"
+#include "serialize/cm_uri.h"
+#include "serialize/value.h"
+
+namespace aicr::client {
+
+/// Criteria as the user typed them; nullopt = not given.
+struct CriteriaInput {
+  std::optional<std::string> service, accelerator, intent, os, platform;
+  std::optional<std::int64_t> nodes;
+};
+
+struct RecipeRequest {
+  CriteriaInput criteria;
+  std::string profile;           ///< `name=value`
+  std::string snapshot;          ///< file, URL or cm://
+  std::string config;            ///< AICRConfig file or URL
+  std::string data_dir;          ///< `--data`
+  bool criteria_strict = false;  ///< flag or AICR_CRITERIA_STRICT
+};
+
+/// A resolved recipe plus what the adapters need to render it.
+struct RecipeResponse {
+  recipe::RecipeResult result;
+  std::shared_ptr<const recipe::Store> store;
+  /// spec.recipe.output from --config (flags win in the adapter).
+  std::string config_output_path;
+  std::string config_output_format;
+};
+
+struct ListRequest {
+  CriteriaInput filters;  ///< AND of the given dimensions (exact overlay values)
+  std::string data_dir;
+  bool criteria_strict = false;
+  bool skip_health = false;
+};
+
+struct PhaseCoverage {
+  bool declared = false;
+  std::vector<std::string> checks;
+  std::size_t constraints = 0;
+};
+
+struct LeafHealth {
+  std::string status;        ///< pass | warn | fail | unknown
+  std::string resolves;      ///< pass | fail
+  std::string chart_pinned;  ///< pass | fail | unknown
+  std::string error;         ///< resolution error, when resolves fails
+  PhaseCoverage readiness, deployment, performance, conformance;
+};
+
+struct ListItem {
+  std::string name;
+  recipe::Criteria criteria;
+  bool is_leaf = false;
+  std::string source;
+  std::optional<recipe::ProfileDeclaration> profile;
+  std::optional<LeafHealth> health;  ///< leaves only, unless skipped
+};
+
+class Client {
+ public:
+  struct Options {
+    const catalog::DataProvider* embedded = nullptr;  ///< default: catalog::EmbeddedProvider()
+    serialize::ConfigMapStore* configmaps = nullptr;  ///< cm:// access; null = unavailable
+    CancelToken cancel;
+    std::string version;  ///< metadata.version of produced recipes
+  };
+
+  explicit Client(Options options);
+
+  /// Resolves a recipe. Precedence: flags > --config > --snapshot detection.
+  /// Dimensions detected from a snapshot that no overlay covers are dropped once
+  /// (with a warning) before the request fails. INVALID_REQUEST
+  /// `no criteria provided: specify at least one of service, accelerator, intent, os,
+  /// platform, nodes` when nothing is stated. `details` receives the structured
+  /// context of a coverage failure.
+  Result<RecipeResponse> ResolveRecipe(const RecipeRequest& request,
+                                       recipe::ResolutionErrorDetails* details = nullptr) const;
+
+  /// Resolves, hydrates and selects (`aicr query`).
+  Result<serialize::Value> Query(const RecipeRequest& request, std::string_view selector,
+                                 recipe::ResolutionErrorDetails* details = nullptr) const;
+
+  /// Overlays matching the filters, sorted by name, with per-leaf health.
+  Result<std::vector<ListItem>> ListRecipes(const ListRequest& request) const;
+
+  /// The provider for `data_dir` (the embedded one when empty), cached per process.
+  Result<const catalog::DataProvider*> Provider(const std::string& data_dir) const;
+
+ private:
+  Options options_;
+};
+
+/// A list item as a document: name, criteria (set dimensions only), is_leaf,
+/// source, profile?, health? {status, dimensions {resolves, chart_pinned},
+/// coverage {readiness|deployment|performance|conformance: {declared, checks,
+/// constraints}}}.
+serialize::Value ListItemToValue(const ListItem& item);
+
+/// `R:n D:n P:n C:n` (declared check counts per phase).
+std::string CoverageSummary(const LeafHealth& health);
+
+}  // namespace aicr::client
