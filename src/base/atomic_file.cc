@@ -12,25 +12,12 @@
 #include <cstring>
 #include <string>
 
+#include "base/strings.h"
+
 namespace aicr {
 namespace {
 
 /// strerror text with a lower-case first letter, to match the message style.
-std::string ErrnoText(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {
-    text[0] = static_cast<char>(text[0] - 'A' + 'a');
-  }
-  return text;
-}
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  out += s;
-  out += '"';
-  return out;
-}
-
 Status StepError(const std::string& path, std::string_view step, int err) {
   return UnavailableError("write " + Quote(path) + ": " + std::string(step) + ": " +
                           ErrnoText(err));

@@ -17,6 +17,7 @@
 
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "serialize/value.h"
 #include "serialize/yaml_reader.h"
 #include "serialize/yaml_writer.h"
@@ -35,13 +36,6 @@ constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 
 constexpr std::string_view kRegistryKind = "ComponentRegistry";
 constexpr std::string_view kRegistryApiVersions[] = {"aicr.run/v1alpha2", "aicr.run/v1beta1"};
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  out += s;
-  out += '"';
-  return out;
-}
 
 std::string Lower(std::string text) {
   if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {

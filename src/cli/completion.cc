@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/strings.h"
 #include "base/suggest.h"
 #include "cli/help.h"
 
@@ -48,17 +49,6 @@ std::vector<Node> Nodes(const CommandSpec& root) {
   std::vector<Node> out;
   std::vector<const CommandSpec*> path = {&root};
   Collect(path, out);
-  return out;
-}
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) {
-      out += sep;
-    }
-    out += items[i];
-  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/error_code.h"
+#include "base/strings.h"
 #include "cli/help.h"
 
 namespace aicr::cli {
@@ -25,17 +26,6 @@ std::string Cell(std::string_view s) {
 }
 
 std::string Code(std::string_view s) { return s.empty() ? std::string() : "`" + Cell(s) + "`"; }
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) {
-      out += sep;
-    }
-    out += items[i];
-  }
-  return out;
-}
 
 void FlagTable(std::string& out, const std::vector<const FlagSpec*>& flags) {
   out += "| Flag | Aliases | Type | Default | Env | Description |\n";

@@ -3,19 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/strings.h"
+
 namespace aicr::cli {
 namespace {
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) {
-      out += sep;
-    }
-    out += items[i];
-  }
-  return out;
-}
 
 std::string ArgToken(const ArgSpec& arg) {
   std::string token = "<" + arg.name + ">";

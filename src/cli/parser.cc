@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "base/suggest.h"
 
 // CLI11 does the tokenizing and matching: subcommands and their aliases, `--name value`,
@@ -27,16 +28,6 @@ struct HelpSeen {};
 
 /// Unbounded positionals: a variadic argument and the catch-all that rejects extra ones.
 constexpr int kUnbounded = CLI::detail::expected_max_vector_size;
-
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += (i == 0 ? "" : std::string(sep)) + items[i];
-  }
-  return out;
-}
 
 /// ` (valid values: a, b); did you mean "y"?`.
 std::string ChoiceHint(std::string_view value, const std::vector<std::string>& values) {

@@ -6,26 +6,11 @@
 #include <utility>
 
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "constraints/version.h"
 
 namespace aicr::constraints {
 namespace {
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && IsSpace(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 bool IsOrderingOperator(Operator op) {
   return op == Operator::kGte || op == Operator::kLte || op == Operator::kGt || op == Operator::kLt;

@@ -6,6 +6,8 @@
 #include <system_error>
 #include <vector>
 
+#include "base/strings.h"
+
 namespace aicr::constraints {
 namespace {
 
@@ -63,8 +65,6 @@ std::vector<std::string_view> SplitDots(std::string_view s) {
     start = dot + 1;
   }
 }
-
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 }  // namespace
 

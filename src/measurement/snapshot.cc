@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "base/status_macros.h"
+#include "base/strings.h"
 
 namespace aicr::measurement {
 namespace {
@@ -17,8 +18,6 @@ using serialize::Mapping;
 using serialize::Sequence;
 using serialize::Value;
 using serialize::ValueTypeName;
-
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 Status FieldError(std::string_view field, std::string_view problem) {
   return InvalidRequestError("snapshot: " + std::string(field) + ": " + std::string(problem));

@@ -10,6 +10,8 @@
 #include <utility>
 
 #include "base/status_macros.h"
+#include "base/strings.h"
+#include "catalog/path.h"
 #include "measurement/path.h"
 #include "serialize/scalar.h"
 #include "serialize/yaml_reader.h"
@@ -344,13 +346,6 @@ std::string GoList(const std::vector<std::string>& v) {
   return out + "]";
 }
 
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  out.append(s);
-  out += "\"";
-  return out;
-}
-
 }  // namespace
 
 bool IsAuthoringApiVersion(std::string_view v) { return v == kApiV1Alpha2 || v == kApiV1Beta1; }
@@ -416,6 +411,26 @@ Result<std::vector<Constraint>> DecodeConstraints(const Value& v, std::string_vi
   return out;
 }
 
+// Files a ref names are read from the data tree and written into bundles: they must
+// stay inside it (relative, no `..`, no empty or `.` components).
+static Status CheckDataPaths(const ComponentRef& r, std::string_view where) {
+  auto check = [&](std::string_view key, const std::string& path) -> Status {
+    if (path.empty() || catalog::IsLocalPath(path)) {
+      return OkStatus();
+    }
+    return InvalidRequestError(Join(where, key) + ": " + Quote(path) +
+                               " must be a relative path inside the data directory");
+  };
+  AICR_RETURN_IF_ERROR(check("valuesFile", r.values_file));
+  for (const std::string& f : r.manifest_files) {
+    AICR_RETURN_IF_ERROR(check("manifestFiles", f));
+  }
+  for (const std::string& f : r.pre_manifest_files) {
+    AICR_RETURN_IF_ERROR(check("preManifestFiles", f));
+  }
+  return OkStatus();
+}
+
 Result<ComponentRef> DecodeComponentRef(const Value& v, std::string_view where, bool strict) {
   AICR_ASSIGN_OR_RETURN(const Mapping* m, AsMapping(v, where));
   AICR_RETURN_IF_ERROR(CheckKnown(
@@ -452,6 +467,7 @@ Result<ComponentRef> DecodeComponentRef(const Value& v, std::string_view where, 
   }
   AICR_RETURN_IF_ERROR(ReadString(m, "healthCheckAsserts", where, r.health_check_asserts));
   AICR_RETURN_IF_ERROR(ReadBool(m, "healthCheckSkip", where, r.health_check_skip));
+  AICR_RETURN_IF_ERROR(CheckDataPaths(r, where));
   return r;
 }
 

@@ -801,3 +801,29 @@ TEST(EncodeTest, Criteria) {
 
 }  // namespace
 }  // namespace aicr::recipe
+
+namespace aicr::recipe {
+namespace {
+
+TEST(DecodeDataPathsTest, RefFilesMustStayInsideTheDataTree) {
+  for (const char* bad : {"../x.yaml", "/etc/passwd", "a/../../b", "./a", "a//b"}) {
+    for (const char* key : {"valuesFile", "manifestFiles", "preManifestFiles"}) {
+      const bool list = std::string(key) != "valuesFile";
+      const std::string yaml = std::string("name: c\n") + key + ": " + (list ? "[\"" : "\"") + bad +
+                               (list ? "\"]" : "\"") + "\n";
+      auto doc = serialize::ParseYaml(yaml);
+      ASSERT_TRUE(doc.ok());
+      EXPECT_THAT(DecodeComponentRef(*doc, "ref", false),
+                  StatusIs(ErrorCode::kInvalidRequest,
+                           std::string("ref.") + key + ": \"" + bad +
+                               "\" must be a relative path inside the data directory"))
+          << yaml;
+    }
+  }
+  auto ok = serialize::ParseYaml("name: c\nvaluesFile: components/c/values-x.yaml\n");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_THAT(DecodeComponentRef(*ok, "ref", false), IsOk());
+}
+
+}  // namespace
+}  // namespace aicr::recipe

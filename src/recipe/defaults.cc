@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "base/strings.h"
 #include "recipe/result.h"
 
 namespace aicr::recipe {
@@ -18,14 +19,6 @@ bool EqualsFold(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
-}
-
-std::string_view Trim(std::string_view s) {
-  const char* ws = " \t\n\r\v\f";
-  const auto b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(ws);
-  return s.substr(b, e - b + 1);
 }
 
 void SetIfEmpty(std::string& field, const std::string& value) {

@@ -2,33 +2,14 @@
 
 #include <string>
 
+#include "base/strings.h"
+
 namespace aicr::serialize {
 namespace {
 
 constexpr std::string_view kExpected = "expected format cm://namespace/name";
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && IsSpace(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  out += s;
-  out += '"';
-  return out;
-}
 
 Status Invalid(std::string_view uri, std::string_view why) {
   std::string msg = "invalid ConfigMap URI " + Quote(uri) + ": ";

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "base/version.h"
 
 namespace aicr::serialize {
@@ -21,13 +22,6 @@ namespace {
 
 // ---------------------------------------------------------------------------
 // Small string helpers.
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  out += s;
-  out += '"';
-  return out;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);

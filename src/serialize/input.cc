@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "serialize/http_fetch.h"
 
 namespace aicr::serialize {
@@ -19,21 +20,6 @@ namespace {
 
 constexpr std::size_t kChunk = std::size_t{64} * 1024;
 constexpr int kStdinPollMs = 100;
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  out += s;
-  out += '"';
-  return out;
-}
-
-std::string ErrnoText(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {
-    text[0] = static_cast<char>(text[0] - 'A' + 'a');
-  }
-  return text;
-}
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) {

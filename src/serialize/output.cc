@@ -13,24 +13,10 @@
 
 #include "base/atomic_file.h"
 #include "base/status_macros.h"
+#include "base/strings.h"
 
 namespace aicr::serialize {
 namespace {
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  out += s;
-  out += '"';
-  return out;
-}
-
-std::string ErrnoText(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {
-    text[0] = static_cast<char>(text[0] - 'A' + 'a');
-  }
-  return text;
-}
 
 std::string LowerAscii(std::string_view s) {
   std::string out(s);

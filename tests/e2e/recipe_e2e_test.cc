@@ -227,6 +227,12 @@ TEST(RecipeE2ETest, BadInputExitsTwoAndWritesNothing) {
     }
   }
   const std::string traversal = DataDir("traversal", {{"registry.yaml", kEmptyRegistry}});
+  const std::string dotdot = DataDir(
+      "dotdot", {{"registry.yaml", kEmptyRegistry},
+                 {"overlays/t.yaml",
+                  "kind: RecipeMetadata\napiVersion: aicr.run/v1beta1\nmetadata: {name: trav}\n"
+                  "spec:\n  criteria: {service: eks}\n  componentRefs:\n"
+                  "    - name: gpu-operator\n      valuesFile: ../../etc/passwd\n"}});
   std::filesystem::create_symlink("/etc/passwd", traversal + "/escape.yaml");
 
   const std::vector<BadCase> cases = {

@@ -1,0 +1,27 @@
+#pragma once
+
+/// \file
+/// Small string helpers shared by error messages and renderers.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aicr {
+
+/// `"s"`: a name wrapped in double quotes, as error messages show names.
+std::string Quote(std::string_view s);
+
+/// The items separated by `sep`.
+std::string Join(const std::vector<std::string>& items, std::string_view sep);
+
+/// Space, tab, newline, carriage return, vertical tab or form feed.
+bool IsSpace(char c);
+
+/// `s` without leading and trailing IsSpace characters.
+std::string_view Trim(std::string_view s);
+
+/// strerror(err) with a lower-case first letter (messages are lower-case).
+std::string ErrnoText(int err);
+
+}  // namespace aicr
