@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "base/status.h"
@@ -18,7 +22,20 @@ Status FileNotFound(std::string_view path) {
 
 class EmbeddedDataProvider final : public DataProvider {
  public:
-  EmbeddedDataProvider() : table_(internal::EmbeddedFiles()) {}
+  EmbeddedDataProvider() : table_(internal::EmbeddedFiles()) {
+    // A JSON text spanning several literals is joined once, here; a one-literal text
+    // is served in place.
+    for (const internal::EmbeddedFile& f : table_) {
+      if (f.json_chunk_count > 1) {
+        std::string& json = joined_json_[f.path];
+        json.reserve(f.json_size);
+        for (std::size_t c = 0; c < f.json_chunk_count; ++c) {
+          const std::size_t offset = c * internal::kEmbedChunkBytes;
+          json.append(f.json_chunks[c], std::min(internal::kEmbedChunkBytes, f.json_size - offset));
+        }
+      }
+    }
+  }
 
   std::vector<std::string> Files() const override {
     std::vector<std::string> out;
@@ -49,6 +66,18 @@ class EmbeddedDataProvider final : public DataProvider {
 
   std::string_view Identity() const override { return "embedded"; }
 
+  std::optional<std::string_view> PreparsedJson(std::string_view path) const override {
+    const internal::EmbeddedFile* f = Find(path);
+    if (f == nullptr || f->json_chunk_count == 0) {
+      return std::nullopt;
+    }
+    if (f->json_chunk_count == 1) {
+      return std::string_view(f->json_chunks[0], f->json_size);
+    }
+    const auto it = joined_json_.find(path);
+    return std::string_view(it->second);
+  }
+
  private:
   const internal::EmbeddedFile* Find(std::string_view path) const {
     const auto it = std::lower_bound(table_.begin(), table_.end(), path,
@@ -62,6 +91,8 @@ class EmbeddedDataProvider final : public DataProvider {
   }
 
   std::span<const internal::EmbeddedFile> table_;
+  // path -> JSON, for files whose JSON spans several literals.
+  std::map<std::string, std::string, std::less<>> joined_json_;
 };
 
 class MemoryDataProvider final : public DataProvider {

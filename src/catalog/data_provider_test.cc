@@ -30,6 +30,9 @@ TEST(MemoryProviderTest, FilesReadSourceHas) {
   EXPECT_FALSE(p->Has("overlays"));
   EXPECT_EQ(p->Source("registry.yaml"), "embedded");
   EXPECT_THAT(std::string(p->Identity()), StartsWith("memory:"));
+  for (const std::string& path : p->Files()) {
+    EXPECT_FALSE(p->PreparsedJson(path).has_value()) << path;  // never pre-parsed
+  }
 }
 
 TEST(MemoryProviderTest, CustomSourceAndContentIdentity) {

@@ -7,8 +7,13 @@
 #include <sstream>
 #include <system_error>
 
+#include "base/result.h"
 #include "catalog/embedded_table.h"
 #include "catalog/path.h"
+#include "serialize/json_reader.h"
+#include "serialize/json_writer.h"
+#include "serialize/value.h"
+#include "serialize/yaml_reader.h"
 
 namespace aicr::catalog::embed {
 namespace {
@@ -79,6 +84,46 @@ bool Walk(const fs::path& dir, const std::string& prefix, std::vector<InputFile>
   return true;
 }
 
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Compact, keys in document order (a Mapping's order is part of the document: the
+// store keeps e.g. component and values order), no newline.
+serialize::JsonWriteOptions CompactJson() {
+  serialize::JsonWriteOptions options;
+  options.sort_keys = false;
+  options.compact = true;
+  options.trailing_newline = false;
+  return options;
+}
+
+// `bytes` as kEmbedChunkBytes-byte literals named `<prefix><id>_<n>` plus the
+// `<prefix><id>[]` array of them (nothing for empty input).
+void AppendChunks(std::string_view bytes, std::string_view prefix, const std::string& id,
+                  std::string* out) {
+  std::size_t chunks = 0;
+  for (std::size_t off = 0; off < bytes.size(); off += internal::kEmbedChunkBytes, ++chunks) {
+    const std::string_view piece = bytes.substr(off, internal::kEmbedChunkBytes);
+    *out +=
+        "constexpr char " + std::string(prefix) + id + "_" + std::to_string(chunks) + "[] =\n    ";
+    *out += EncodeStringLiteral(piece);
+    *out += ";\n";
+  }
+  if (chunks > 0) {
+    *out += "constexpr const char* " + std::string(prefix) + id + "[] = {";
+    for (std::size_t c = 0; c < chunks; ++c) {
+      *out += (c == 0 ? "" : ", ");
+      *out += std::string(prefix) + id + "_" + std::to_string(c);
+    }
+    *out += "};\n";
+  }
+}
+
+std::size_t ChunkCount(std::size_t size) {
+  return (size + internal::kEmbedChunkBytes - 1) / internal::kEmbedChunkBytes;
+}
+
 void AppendOctal(unsigned char c, std::string* out) {
   out->push_back('\\');
   out->push_back(static_cast<char>('0' + ((c >> 6) & 7)));
@@ -87,6 +132,54 @@ void AppendOctal(unsigned char c, std::string* out) {
 }
 
 }  // namespace
+
+bool WantsJson(std::string_view path) {
+  return EndsWith(path, ".yaml") && path.find("components/") == std::string_view::npos &&
+         path.find("checks/") == std::string_view::npos;
+}
+
+bool PrepareJson(std::vector<InputFile>* files, std::string* error,
+                 std::vector<std::string>* notes) {
+  const auto note = [notes](const InputFile& file, std::string_view why) {
+    if (notes != nullptr) {
+      notes->push_back(file.path + ": no pre-parsed JSON (" + std::string(why) + ")");
+    }
+  };
+  for (InputFile& file : *files) {
+    file.json.reset();
+    if (!WantsJson(file.path)) {
+      continue;
+    }
+    Result<std::vector<serialize::Value>> docs = serialize::ParseYamlDocuments(file.bytes);
+    if (!docs.ok()) {
+      *error = file.path + ": " + docs.status().message();
+      return false;
+    }
+    if (docs->size() != 1) {
+      continue;
+    }
+    const serialize::Value& doc = docs->front();
+    Result<std::string> json = serialize::WriteJson(doc, CompactJson());
+    if (!json.ok()) {
+      note(file, json.status().message());
+      continue;
+    }
+    // Loaders trust the JSON blindly, so prove here that it reads back to the same
+    // document (value equality ignores key order; the re-written text does not).
+    Result<serialize::Value> back = serialize::ParseJson(*json);
+    if (!back.ok()) {
+      note(file, "it does not read back: " + back.status().message());
+      continue;
+    }
+    Result<std::string> again = serialize::WriteJson(*back, CompactJson());
+    if (!(*back == doc) || !again.ok() || *again != *json) {
+      note(file, "it does not read back to the same document");
+      continue;
+    }
+    file.json = *std::move(json);
+  }
+  return true;
+}
 
 bool CollectFiles(const fs::path& root, std::vector<InputFile>* files, std::string* error) {
   files->clear();
@@ -171,34 +264,27 @@ std::string GenerateSource(std::vector<InputFile> files) {
   }
   out += "namespace {\n";
   for (std::size_t f = 0; f < files.size(); ++f) {
-    const std::string& bytes = files[f].bytes;
     const std::string id = std::to_string(f);
-    out += "\n// " + std::to_string(f) + ": " + std::to_string(bytes.size()) + " bytes\n";
-    std::size_t chunks = 0;
-    for (std::size_t off = 0; off < bytes.size(); off += internal::kEmbedChunkBytes, ++chunks) {
-      const std::string_view piece =
-          std::string_view(bytes).substr(off, internal::kEmbedChunkBytes);
-      out += "constexpr char kFile" + id + "_" + std::to_string(chunks) + "[] =\n    ";
-      out += EncodeStringLiteral(piece);
-      out += ";\n";
+    out += "\n// " + id + ": " + std::to_string(files[f].bytes.size()) + " bytes";
+    if (files[f].json.has_value()) {
+      out += ", " + std::to_string(files[f].json->size()) + " bytes of JSON";
     }
-    if (chunks > 0) {
-      out += "constexpr const char* kFile" + id + "[] = {";
-      for (std::size_t c = 0; c < chunks; ++c) {
-        out += (c == 0 ? "" : ", ");
-        out += "kFile" + id + "_" + std::to_string(c);
-      }
-      out += "};\n";
+    out += "\n";
+    AppendChunks(files[f].bytes, "kFile", id, &out);
+    if (files[f].json.has_value()) {
+      AppendChunks(*files[f].json, "kJson", id, &out);
     }
   }
   out += "\nconstexpr EmbeddedFile kFiles[] = {\n";
   for (std::size_t f = 0; f < files.size(); ++f) {
-    const std::string& bytes = files[f].bytes;
-    const std::size_t chunks =
-        (bytes.size() + internal::kEmbedChunkBytes - 1) / internal::kEmbedChunkBytes;
-    out += "    {" + EncodeStringLiteral(files[f].path, " ") + ", " + std::to_string(bytes.size()) +
-           "u, " + (chunks == 0 ? std::string("nullptr") : "kFile" + std::to_string(f)) + ", " +
-           std::to_string(chunks) + "u},\n";
+    const std::string id = std::to_string(f);
+    const std::size_t size = files[f].bytes.size();
+    const std::size_t json_size = files[f].json.has_value() ? files[f].json->size() : 0;
+    out += "    {" + EncodeStringLiteral(files[f].path, " ") + ", " + std::to_string(size) + "u, " +
+           (size == 0 ? std::string("nullptr") : "kFile" + id) + ", " +
+           std::to_string(ChunkCount(size)) + "u, " + std::to_string(json_size) + "u, " +
+           (json_size == 0 ? std::string("nullptr") : "kJson" + id) + ", " +
+           std::to_string(ChunkCount(json_size)) + "u},\n";
   }
   out +=
       "};\n"

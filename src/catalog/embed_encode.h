@@ -3,10 +3,12 @@
 /// \file
 /// The code generator behind aicr_embed_tool: collects the files of a directory and
 /// writes the C++ translation unit that defines the embedded table
-/// (embedded_table.h). Standard library only: the tool links nothing else.
+/// (embedded_table.h), including the pre-parsed JSON of single-document YAML files
+/// (PrepareJson, which needs aicr::serialize; the rest is standard library only).
 /// Output is deterministic: paths in walk order, no timestamps, no absolute paths.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,7 +20,25 @@ struct InputFile {
   /// Relative path, forward slashes.
   std::string path;
   std::string bytes;
+  /// The pre-parsed form (see embedded_table.h), set by PrepareJson.
+  std::optional<std::string> json;
 };
+
+/// Whether `path` gets a pre-parsed form: it ends in `.yaml` and is not under
+/// `components/` or `checks/` (matched anywhere in the path, as the recipe store
+/// matches them).
+bool WantsJson(std::string_view path);
+
+/// For every file WantsJson accepts, parses the YAML (default serialize::ParseOptions,
+/// as loaders use) and, when it holds exactly one document, sets `json` to its compact
+/// JSON with keys in document order. A file that does not parse fails: returns false
+/// with `*error` = `<path>: <parse error>`. A document JSON cannot carry (a non-finite
+/// float), or one whose JSON would not read back to the same document (checked: same
+/// value, same key order), gets no `json` and loaders parse its YAML. Files with zero
+/// or several documents get none either; each file left without `json` for one of
+/// the first two reasons is described in `*notes` when given.
+bool PrepareJson(std::vector<InputFile>* files, std::string* error,
+                 std::vector<std::string>* notes = nullptr);
 
 /// Reads every regular file under `root` (symlinks to files are followed); hidden
 /// files and directories (a name starting with `.`) are skipped. A missing `root`
@@ -34,8 +54,8 @@ bool CollectFiles(const std::filesystem::path& root, std::vector<InputFile>* fil
 std::string EncodeStringLiteral(std::string_view bytes, std::string_view separator = "\n    ");
 
 /// The whole translation unit for `files` (sorted here by walk order; a duplicate
-/// path is a programming error and keeps the first). Each file's bytes are split
-/// into internal::kEmbedChunkBytes-byte literals.
+/// path is a programming error and keeps the first). Each file's bytes, and its
+/// `json` when set, are split into internal::kEmbedChunkBytes-byte literals.
 std::string GenerateSource(std::vector<InputFile> files);
 
 }  // namespace aicr::catalog::embed

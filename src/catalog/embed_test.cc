@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/data_provider.h"
@@ -17,6 +19,10 @@
 #include "catalog/embedded_table.h"
 #include "catalog/path.h"
 #include "catalog/temp_dir_for_test.h"
+#include "serialize/json_reader.h"
+#include "serialize/json_writer.h"
+#include "serialize/value.h"
+#include "serialize/yaml_reader.h"
 
 namespace aicr::catalog {
 namespace {
@@ -26,6 +32,7 @@ using embed::InputFile;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 // Decodes adjacent C++ string literals starting at `*pos` (whitespace between them
 // allowed); stops at the first other character and leaves `*pos` there.
@@ -81,20 +88,44 @@ std::string Decode(const std::string& literal) {
   return out;
 }
 
-// Reassembles every file of a generated translation unit: path -> bytes.
-std::map<std::string, std::string> FilesOf(const std::string& source) {
-  std::map<std::string, std::string> chunks;  // "N_M" -> bytes
+// One file of a generated translation unit.
+struct Decoded {
+  std::string bytes;
+  std::optional<std::string> json;
+  friend bool operator==(const Decoded&, const Decoded&) = default;
+};
+
+// Decodes every `constexpr char <prefix>N_M[] = "...";` literal: "N_M" -> bytes.
+std::map<std::string, std::string> ChunksOf(const std::string& source, const std::string& prefix) {
+  std::map<std::string, std::string> chunks;
+  const std::string marker = "constexpr char " + prefix;
   std::size_t pos = 0;
-  while ((pos = source.find("constexpr char kFile", pos)) != std::string::npos) {
-    pos += std::string("constexpr char kFile").size();
+  while ((pos = source.find(marker, pos)) != std::string::npos) {
+    pos += marker.size();
     const std::size_t bracket = source.find("[] =", pos);
     const std::string id = source.substr(pos, bracket - pos);
     pos = bracket + 4;
     chunks[id] = DecodeLiterals(source, &pos);
     EXPECT_EQ(source.at(pos), ';');
   }
-  std::map<std::string, std::string> files;
-  pos = source.find("constexpr EmbeddedFile kFiles[] = {");
+  return chunks;
+}
+
+std::string Join(const std::map<std::string, std::string>& chunks, std::size_t index,
+                 std::size_t count) {
+  std::string out;
+  for (std::size_t c = 0; c < count; ++c) {
+    out += chunks.at(std::to_string(index) + "_" + std::to_string(c));
+  }
+  return out;
+}
+
+// Reassembles every file of a generated translation unit: path -> bytes and JSON.
+std::map<std::string, Decoded> DecodedFilesOf(const std::string& source) {
+  const std::map<std::string, std::string> chunks = ChunksOf(source, "kFile");
+  const std::map<std::string, std::string> json_chunks = ChunksOf(source, "kJson");
+  std::map<std::string, Decoded> files;
+  std::size_t pos = source.find("constexpr EmbeddedFile kFiles[] = {");
   if (pos == std::string::npos) {
     return files;
   }
@@ -104,17 +135,39 @@ std::map<std::string, std::string> FilesOf(const std::string& source) {
     const std::string path = DecodeLiterals(source, &pos);
     std::size_t size = 0;
     std::size_t count = 0;
+    std::size_t json_size = 0;
+    std::size_t json_count = 0;
     char name[64] = {};
+    char json_name[64] = {};
     const std::string line = source.substr(pos, source.find('\n', pos) - pos);
-    EXPECT_EQ(std::sscanf(line.c_str(), ", %zuu, %63[^,], %zuu},", &size, name, &count), 3) << line;
-    std::string bytes;
-    for (std::size_t c = 0; c < count; ++c) {
-      bytes += chunks.at(std::to_string(index) + "_" + std::to_string(c));
+    EXPECT_EQ(std::sscanf(line.c_str(), ", %zuu, %63[^,], %zuu, %zuu, %63[^,], %zuu},", &size, name,
+                          &count, &json_size, json_name, &json_count),
+              6)
+        << line;
+    const std::string id = std::to_string(index);
+    Decoded file;
+    file.bytes = Join(chunks, index, count);
+    EXPECT_EQ(file.bytes.size(), size) << path;
+    EXPECT_EQ(std::string(name), count == 0 ? "nullptr" : "kFile" + id);
+    EXPECT_EQ(std::string(json_name), json_count == 0 ? "nullptr" : "kJson" + id);
+    if (json_count > 0) {
+      file.json = Join(json_chunks, index, json_count);
+      EXPECT_EQ(file.json->size(), json_size) << path;
+    } else {
+      EXPECT_EQ(json_size, 0u) << path;
     }
-    EXPECT_EQ(bytes.size(), size) << path;
-    EXPECT_EQ(std::string(name), count == 0 ? "nullptr" : "kFile" + std::to_string(index));
-    files[path] = bytes;
+    files[path] = file;
     ++index;
+  }
+  return files;
+}
+
+// Bytes only (every file checked to have no JSON).
+std::map<std::string, std::string> FilesOf(const std::string& source) {
+  std::map<std::string, std::string> files;
+  for (const auto& [path, file] : DecodedFilesOf(source)) {
+    EXPECT_FALSE(file.json.has_value()) << path;
+    files[path] = file.bytes;
   }
   return files;
 }
@@ -190,11 +243,11 @@ TEST(GenerateSourceTest, SortedChunkedAndDeterministic) {
   binary += "\"quoted\" \\ ?";
   binary += std::string("? \0 end", 7);
   std::vector<InputFile> files = {
-      {"b.yaml", "b: 1\n"},
-      {"a/big.txt", big},
-      {"a-b/empty", ""},
-      {"a/bin.dat", binary},
-      {"a/exact", std::string(internal::kEmbedChunkBytes, 'e')},
+      {"b.yaml", "b: 1\n", {}},
+      {"a/big.txt", big, {}},
+      {"a-b/empty", "", {}},
+      {"a/bin.dat", binary, {}},
+      {"a/exact", std::string(internal::kEmbedChunkBytes, 'e'), {}},
   };
   const std::string source = embed::GenerateSource(files);
   std::reverse(files.begin(), files.end());
@@ -206,7 +259,7 @@ TEST(GenerateSourceTest, SortedChunkedAndDeterministic) {
   const std::size_t p1 = source.find("{\"a/big.txt\"");
   const std::size_t p2 = source.find("{\"a/bin.dat\"");
   const std::size_t p3 = source.find("{\"a/exact\"");
-  const std::size_t p4 = source.find("{\"a-b/empty\", 0u, nullptr, 0u}");
+  const std::size_t p4 = source.find("{\"a-b/empty\", 0u, nullptr, 0u, 0u, nullptr, 0u}");
   const std::size_t p5 = source.find("{\"b.yaml\"");
   ASSERT_NE(p4, std::string::npos);
   EXPECT_TRUE(p1 < p2 && p2 < p3 && p3 < p4 && p4 < p5) << source.substr(source.find("kFiles[]"));
@@ -221,6 +274,133 @@ TEST(GenerateSourceTest, SortedChunkedAndDeterministic) {
                          {"a/bin.dat", binary},
                          {"a/exact", std::string(internal::kEmbedChunkBytes, 'e')},
                      }));
+}
+
+TEST(GenerateSourceTest, CarriesJsonChunkedAndDeterministic) {
+  std::string big_json = "\"";
+  big_json += std::string(internal::kEmbedChunkBytes * 2, 'j');
+  big_json += "\"";
+  std::vector<InputFile> files = {
+      {"overlays/b.yaml", "b: 1\n", std::string("{\"b\":1}")},
+      {"registry.yaml", "big\n", big_json},
+      {"components/x/values.yaml", "x: \"?\"\n", std::nullopt},
+      {"empty.yaml", "", std::nullopt},
+  };
+  const std::string source = embed::GenerateSource(files);
+  std::reverse(files.begin(), files.end());
+  EXPECT_EQ(embed::GenerateSource(files), source);
+
+  // Walk order: components/x/values.yaml, empty.yaml, overlays/b.yaml, registry.yaml.
+  EXPECT_THAT(source, HasSubstr("kJson3_2[]"));    // three chunks for the big JSON
+  EXPECT_THAT(source, Not(HasSubstr("kJson0_")));  // components/...: none
+  EXPECT_THAT(source, Not(HasSubstr("kJson1_")));
+  EXPECT_THAT(source, HasSubstr("{\"empty.yaml\", 0u, nullptr, 0u, 0u, nullptr, 0u}"));
+  const std::map<std::string, Decoded> decoded = DecodedFilesOf(source);
+  EXPECT_EQ(decoded, (std::map<std::string, Decoded>{
+                         {"components/x/values.yaml", {"x: \"?\"\n", std::nullopt}},
+                         {"empty.yaml", {"", std::nullopt}},
+                         {"overlays/b.yaml", {"b: 1\n", std::string("{\"b\":1}")}},
+                         {"registry.yaml", {"big\n", big_json}},
+                     }));
+}
+
+TEST(WantsJsonTest, YamlOutsideComponentsAndChecks) {
+  EXPECT_TRUE(embed::WantsJson("registry.yaml"));
+  EXPECT_TRUE(embed::WantsJson("overlays/base.yaml"));
+  EXPECT_TRUE(embed::WantsJson("mixins/os-ubuntu.yaml"));
+  EXPECT_TRUE(embed::WantsJson("validators/catalog.yaml"));
+  EXPECT_FALSE(embed::WantsJson("components/gpu-operator/values.yaml"));
+  EXPECT_FALSE(embed::WantsJson("checks/nfd/health-check.yaml"));
+  EXPECT_FALSE(embed::WantsJson("overlays/base.yml"));
+  EXPECT_FALSE(embed::WantsJson("overlays/notes.txt"));
+  EXPECT_FALSE(embed::WantsJson("yaml"));
+}
+
+// The JSON embed::PrepareJson gave `path`, or nullopt.
+std::optional<std::string> JsonOf(const std::vector<InputFile>& files, std::string_view path) {
+  for (const InputFile& f : files) {
+    if (f.path == path) {
+      return f.json;
+    }
+  }
+  ADD_FAILURE() << "no file " << path;
+  return std::nullopt;
+}
+
+TEST(PrepareJsonTest, SingleDocumentsGetCompactJsonInDocumentOrder) {
+  std::vector<InputFile> files = {
+      {"registry.yaml", "kind: ComponentRegistry\ncomponents:\n  - name: b\n  - name: a\n", {}},
+      {"overlays/o.yaml",
+       "---\nz: 1\na: 1.0\nlist: [x, {k: v}, null, true, '2']\nlit: |\n  <a & b>\n",
+       {}},
+      {"overlays/anchors.yaml", "a: &x {p: 1}\nb: *x\nc:\n  <<: *x\n  q: 2\n", {}},
+  };
+  std::string error;
+  std::vector<std::string> notes;
+  ASSERT_TRUE(embed::PrepareJson(&files, &error, &notes)) << error;
+  EXPECT_TRUE(notes.empty());
+  EXPECT_EQ(JsonOf(files, "registry.yaml"),
+            R"({"kind":"ComponentRegistry","components":[{"name":"b"},{"name":"a"}]})");
+  EXPECT_EQ(
+      JsonOf(files, "overlays/o.yaml"),
+      R"({"z":1,"a":1.0,"list":["x",{"k":"v"},null,true,"2"],"lit":"\u003ca \u0026 b\u003e\n"})");
+  EXPECT_EQ(JsonOf(files, "overlays/anchors.yaml"),
+            R"({"a":{"p":1},"b":{"p":1},"c":{"q":2,"p":1}})");
+  for (const InputFile& f : files) {
+    ASSERT_TRUE(f.json.has_value()) << f.path;
+    const Result<serialize::Value> yaml = serialize::ParseYaml(f.bytes);
+    const Result<serialize::Value> json = serialize::ParseJson(*f.json);
+    ASSERT_TRUE(yaml.ok() && json.ok()) << f.path;
+    EXPECT_EQ(*json, *yaml) << f.path;
+  }
+}
+
+TEST(PrepareJsonTest, NoJsonForOtherFiles) {
+  std::vector<InputFile> files = {
+      {"overlays/multi.yaml", "a: 1\n---\nb: 2\n", {}},
+      {"overlays/empty.yaml", "", {}},
+      {"overlays/comments.yaml", "# nothing\n", {}},
+      {"overlays/notes.txt", "a: 1\n", std::string("stale")},
+      {"overlays/short.yml", "a: 1\n", {}},
+      // Raw bytes nobody parses at load: never parsed here either.
+      {"components/x/values.yaml", "a: [unclosed\n", {}},
+      {"checks/x/check.yaml", "{{ template }}: [\n", {}},
+  };
+  std::string error;
+  ASSERT_TRUE(embed::PrepareJson(&files, &error)) << error;
+  for (const InputFile& f : files) {
+    EXPECT_FALSE(f.json.has_value()) << f.path;
+  }
+}
+
+TEST(PrepareJsonTest, ParseErrorFailsNamingTheFile) {
+  std::vector<InputFile> files = {
+      {"overlays/good.yaml", "a: 1\n", {}},
+      {"overlays/bad.yaml", "a: [1, 2\n", {}},
+  };
+  std::string error;
+  EXPECT_FALSE(embed::PrepareJson(&files, &error));
+  EXPECT_THAT(error, StartsWith("overlays/bad.yaml: yaml: "));
+
+  files = {{"mixins/dup.yaml", "a: 1\na: 2\n", {}}};
+  EXPECT_FALSE(embed::PrepareJson(&files, &error));
+  EXPECT_THAT(error, StartsWith("mixins/dup.yaml: yaml: "));
+  EXPECT_THAT(error, HasSubstr("duplicate key \"a\""));
+
+  // A broken later document of a multi-document file fails too.
+  files = {{"overlays/multi.yaml", "a: 1\n---\nb: [\n", {}}};
+  EXPECT_FALSE(embed::PrepareJson(&files, &error));
+  EXPECT_THAT(error, StartsWith("overlays/multi.yaml: yaml: "));
+}
+
+TEST(PrepareJsonTest, DocumentJsonCannotCarryKeepsYamlOnlyWithANote) {
+  std::vector<InputFile> files = {{"overlays/inf.yaml", "x: .inf\n", {}}};
+  std::string error;
+  std::vector<std::string> notes;
+  ASSERT_TRUE(embed::PrepareJson(&files, &error, &notes)) << error;
+  EXPECT_FALSE(files[0].json.has_value());
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], StartsWith("overlays/inf.yaml: no pre-parsed JSON ("));
 }
 
 TEST(CollectFilesTest, WalksSkipsHiddenAndReadsBytes) {
@@ -244,7 +424,7 @@ TEST(CollectFilesTest, WalksSkipsHiddenAndReadsBytes) {
 
 TEST(CollectFilesTest, MissingRootIsEmpty) {
   testing::TempDir dir;
-  std::vector<InputFile> files = {{"stale", "x"}};
+  std::vector<InputFile> files = {{"stale", "x", {}}};
   std::string error;
   ASSERT_TRUE(embed::CollectFiles(dir.path() / "recipes", &files, &error)) << error;
   EXPECT_TRUE(files.empty());
@@ -308,6 +488,57 @@ TEST(EmbeddedTableTest, MatchesRecipesTree) {
   }
   for (const auto& [path, bytes] : actual) {
     EXPECT_TRUE(expected.contains(path)) << "embedded but not in recipes/: " << path;
+  }
+}
+
+// Keys in document order (value equality ignores it).
+std::string OrderedJson(const serialize::Value& v) {
+  serialize::JsonWriteOptions options;
+  options.sort_keys = false;
+  const Result<std::string> json = serialize::WriteJson(v, options);
+  EXPECT_TRUE(json.ok()) << json.status().ToString();
+  return json.ok() ? *json : std::string();
+}
+
+// Every single-document YAML file the loaders parse carries its pre-parsed JSON, and
+// that JSON reads to exactly the document the YAML does; raw files carry none.
+TEST(EmbeddedTableTest, PreparsedJsonMatchesYaml) {
+  const DataProvider& provider = EmbeddedProvider();
+  std::size_t with_json = 0;
+  for (const std::string& path : provider.Files()) {
+    const std::optional<std::string_view> json = provider.PreparsedJson(path);
+    if (!embed::WantsJson(path)) {
+      EXPECT_FALSE(json.has_value()) << path;
+      continue;
+    }
+    const Result<std::string> bytes = provider.Read(path);
+    ASSERT_TRUE(bytes.ok()) << path;
+    const Result<std::vector<serialize::Value>> docs = serialize::ParseYamlDocuments(*bytes);
+    ASSERT_TRUE(docs.ok()) << path << ": " << docs.status().ToString();
+    if (docs->size() != 1) {
+      EXPECT_FALSE(json.has_value()) << path;
+      continue;
+    }
+    ASSERT_TRUE(json.has_value()) << "no JSON for single-document " << path;
+    ++with_json;
+    const Result<serialize::Value> yaml = serialize::ParseYaml(*bytes);
+    const Result<serialize::Value> from_json = serialize::ParseJson(*json);
+    ASSERT_TRUE(yaml.ok()) << path;
+    ASSERT_TRUE(from_json.ok()) << path << ": " << from_json.status().ToString();
+    EXPECT_EQ(*from_json, *yaml) << path;
+    EXPECT_EQ(OrderedJson(*from_json), OrderedJson(*yaml)) << path;
+    EXPECT_EQ(json->find('\n'), std::string_view::npos) << path << " (compact)";
+  }
+  for (const std::string& path : provider.Files()) {
+    if (path.find("components/") != std::string::npos ||
+        path.find("checks/") != std::string::npos) {
+      EXPECT_FALSE(provider.PreparsedJson(path).has_value()) << path;
+    }
+  }
+  EXPECT_FALSE(provider.PreparsedJson("no/such/file.yaml").has_value());
+  if (provider.Has(std::string(kRegistryPath))) {
+    EXPECT_TRUE(provider.PreparsedJson(kRegistryPath).has_value());
+    EXPECT_GT(with_json, 1u);
   }
 }
 

@@ -1,7 +1,9 @@
 // aicr_embed_tool INPUT_DIR OUTPUT_CC
 //
 // Writes the translation unit that embeds every non-hidden file under INPUT_DIR
-// (see embed_encode.h). A missing INPUT_DIR gives an empty table. OUTPUT_CC is
+// (see embed_encode.h), with the pre-parsed JSON of its single-document YAML files.
+// A YAML file that does not parse fails the tool (and so the build), naming the file
+// and the parse error. A missing INPUT_DIR gives an empty table. OUTPUT_CC is
 // replaced atomically and left untouched when its content would not change, so an
 // unchanged catalogue does not recompile anything.
 
@@ -43,6 +45,14 @@ int Run(int argc, char** argv) {
   if (!aicr::catalog::embed::CollectFiles(input, &files, &error)) {
     std::cerr << "aicr_embed_tool: " << error << "\n";
     return 1;
+  }
+  std::vector<std::string> notes;
+  if (!aicr::catalog::embed::PrepareJson(&files, &error, &notes)) {
+    std::cerr << "aicr_embed_tool: " << (input / "").string() << error << "\n";
+    return 1;
+  }
+  for (const std::string& note : notes) {
+    std::cerr << "aicr_embed_tool: note: " << (input / "").string() << note << "\n";
   }
   const std::string text = aicr::catalog::embed::GenerateSource(std::move(files));
   if (SameContent(output, text)) {

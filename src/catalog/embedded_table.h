@@ -4,6 +4,13 @@
 /// The table the generated translation unit (embedded_recipes.cc, written by
 /// aicr_embed_tool at build time) defines. Internal to the catalog module: use
 /// EmbeddedProvider() instead. Standard library only.
+///
+/// Besides its bytes, a `.yaml` file that holds exactly one YAML document (outside
+/// `components/` and `checks/`, which are raw bytes nobody parses at load) carries a
+/// pre-parsed form: serialize::WriteJson(ParseYaml(bytes)) in compact form with keys
+/// in document order, checked at build time to read back (serialize::ParseJson) to
+/// the same document. JSON reads >10x faster than YAML, so loaders prefer it
+/// (DataProvider::PreparsedJson).
 
 #include <cstddef>
 #include <span>
@@ -23,6 +30,12 @@ struct EmbeddedFile {
   /// ceil(size / kEmbedChunkBytes) literals; null for an empty file.
   const char* const* chunks;
   std::size_t chunk_count;
+  /// The pre-parsed JSON's total bytes; 0 when the file has none (a JSON text is
+  /// never empty).
+  std::size_t json_size;
+  /// ceil(json_size / kEmbedChunkBytes) literals; null when the file has none.
+  const char* const* json_chunks;
+  std::size_t json_chunk_count;
 };
 
 /// Every embedded file, ordered by WalkOrderLess on the path (no duplicates).

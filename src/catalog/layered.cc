@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <system_error>
@@ -18,6 +19,7 @@
 #include "base/status.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "serialize/json_reader.h"
 #include "serialize/value.h"
 #include "serialize/yaml_reader.h"
 #include "serialize/yaml_writer.h"
@@ -187,10 +189,18 @@ Result<Value> ParseExternal(std::string_view rel, std::string_view bytes,
   return doc;
 }
 
-Result<Value> ParseEmbedded(std::string_view rel, std::string_view bytes) {
+// The embedded document at `rel`: from its pre-parsed JSON when the embedded provider
+// has one (the same document, read >10x faster), else from its YAML.
+Result<Value> ParseEmbedded(const DataProvider& embedded, std::string_view rel) {
+  const std::optional<std::string_view> json = embedded.PreparsedJson(rel);
+  std::string bytes;
+  if (!json.has_value()) {
+    AICR_ASSIGN_OR_RETURN(bytes, embedded.Read(rel));
+  }
   serialize::ParseOptions parse;
-  parse.max_bytes = std::max(parse.max_bytes, bytes.size());
-  Result<Value> doc = serialize::ParseYaml(bytes, parse);
+  parse.max_bytes = std::max(parse.max_bytes, json.has_value() ? json->size() : bytes.size());
+  Result<Value> doc =
+      json.has_value() ? serialize::ParseJson(*json, parse) : serialize::ParseYaml(bytes, parse);
   if (!doc.ok()) {
     return InternalError("embedded data file " + Quote(rel) + ": " + doc.status().message());
   }
@@ -367,6 +377,14 @@ class LayeredDataProvider final : public DataProvider {
 
   std::string_view Identity() const override { return identity_; }
 
+  // Only a file served unchanged from the embedded tree keeps its pre-parsed form.
+  std::optional<std::string_view> PreparsedJson(std::string_view path) const override {
+    if (merged_.contains(path) || external_set_.contains(path)) {
+      return std::nullopt;
+    }
+    return embedded_.PreparsedJson(path);
+  }
+
  private:
   Status MergeRegistry() {
     AICR_ASSIGN_OR_RETURN(const std::string ext_bytes, ReadExternal(dir_, kRegistryPath, options_));
@@ -378,8 +396,7 @@ class LayeredDataProvider final : public DataProvider {
 
     Value merged = ext;
     if (embedded_.Has(kRegistryPath)) {
-      AICR_ASSIGN_OR_RETURN(const std::string emb_bytes, embedded_.Read(kRegistryPath));
-      AICR_ASSIGN_OR_RETURN(merged, ParseEmbedded(kRegistryPath, emb_bytes));
+      AICR_ASSIGN_OR_RETURN(merged, ParseEmbedded(embedded_, kRegistryPath));
       AICR_ASSIGN_OR_RETURN(const Sequence* emb_list,
                             EmbeddedNamedList(*merged.if_mapping(), kRegistryPath, "components"));
       Sequence components = MergeByName(*emb_list, *ext_list);
@@ -400,8 +417,7 @@ class LayeredDataProvider final : public DataProvider {
     if (!embedded_.Has(kValidatorCatalogPath)) {
       return OkStatus();  // nothing to merge with: the external file as is
     }
-    AICR_ASSIGN_OR_RETURN(const std::string emb_bytes, embedded_.Read(kValidatorCatalogPath));
-    AICR_ASSIGN_OR_RETURN(Value merged, ParseEmbedded(kValidatorCatalogPath, emb_bytes));
+    AICR_ASSIGN_OR_RETURN(Value merged, ParseEmbedded(embedded_, kValidatorCatalogPath));
     AICR_ASSIGN_OR_RETURN(
         const Sequence* emb_list,
         EmbeddedNamedList(*merged.if_mapping(), kValidatorCatalogPath, "validators"));

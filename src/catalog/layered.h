@@ -28,6 +28,8 @@
 ///  - any other path: the external file replaces the embedded one, or is added;
 ///    Source kSourceExternal. Other files are read lazily, with the cap re-checked
 ///    and, unless symlinks are allowed, a final-component symlink refused again.
+///  - PreparsedJson answers only for paths served unchanged from the embedded tree
+///    (neither external nor merged), with the embedded provider's answer.
 ///
 /// Both merges happen at construction, so malformed external data fails early.
 /// Errors are INVALID_REQUEST (bad user input, exit 2) naming the directory or the

@@ -7,11 +7,14 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/data_provider.h"
 #include "catalog/temp_dir_for_test.h"
+#include "serialize/json_writer.h"
 #include "serialize/value.h"
 #include "serialize/yaml_reader.h"
 #include "serialize/yaml_writer.h"
@@ -85,6 +88,44 @@ serialize::Value Yaml(std::string_view text) {
   EXPECT_TRUE(v.ok()) << v.status().ToString();
   return v.ok() ? *v : serialize::Value();
 }
+
+// A memory provider whose `.yaml` files carry a pre-parsed form like the embedded
+// tree's (compact JSON in document order), or the given `json` instead.
+class PreparsedProvider final : public DataProvider {
+ public:
+  explicit PreparsedProvider(std::map<std::string, std::string> files,
+                             std::map<std::string, std::string> json = {})
+      : inner_(MakeMemoryProvider(files)) {
+    serialize::JsonWriteOptions compact;
+    compact.sort_keys = false;
+    compact.compact = true;
+    compact.trailing_newline = false;
+    for (const auto& [path, bytes] : files) {
+      if (path.ends_with(".yaml") && !json.contains(path)) {
+        const Result<std::string> text = serialize::WriteJson(Yaml(bytes), compact);
+        EXPECT_TRUE(text.ok()) << path;
+        json[path] = text.ok() ? *text : std::string();
+      }
+    }
+    json_.insert(json.begin(), json.end());
+  }
+  std::vector<std::string> Files() const override { return inner_->Files(); }
+  Result<std::string> Read(std::string_view path) const override { return inner_->Read(path); }
+  std::string_view Source(std::string_view path) const override { return inner_->Source(path); }
+  bool Has(std::string_view path) const override { return inner_->Has(path); }
+  std::string_view Identity() const override { return inner_->Identity(); }
+  std::optional<std::string_view> PreparsedJson(std::string_view path) const override {
+    const auto it = json_.find(path);
+    if (it == json_.end()) {
+      return std::nullopt;
+    }
+    return std::string_view(it->second);
+  }
+
+ private:
+  std::unique_ptr<DataProvider> inner_;
+  std::map<std::string, std::string, std::less<>> json_;
+};
 
 class LayeredTest : public ::testing::Test {
  protected:
@@ -319,6 +360,88 @@ TEST_F(LayeredTest, OverrideAdditionFilesOrderSourceAndHas) {
     EXPECT_TRUE(p->Has(path)) << path;
     EXPECT_THAT(p->Read(path), IsOk()) << path;
   }
+}
+
+TEST_F(LayeredTest, PreparsedJsonOnlyForUnchangedEmbeddedFiles) {
+  const PreparsedProvider embedded({
+      {"registry.yaml", kEmbeddedRegistry},
+      {"validators/catalog.yaml", kEmbeddedCatalog},
+      {"overlays/base.yaml", "kind: RecipeMetadata\n"},
+      {"overlays/eks.yaml", "kind: RecipeMetadata # eks\n"},
+      {"mixins/m.yaml", "kind: RecipeMixin\n"},
+  });
+  dir_.Write("registry.yaml", kExternalRegistry);
+  dir_.Write("validators/catalog.yaml", kExternalCatalog);
+  dir_.Write("overlays/eks.yaml", "kind: RecipeMetadata # external eks\n");
+  dir_.Write("overlays/custom.yaml", "kind: RecipeMetadata # custom\n");
+  Result<std::unique_ptr<DataProvider>> p = MakeLayeredProvider(dir_.str(), embedded);
+  ASSERT_THAT(p, IsOk());
+  const DataProvider& layered = **p;
+  // Untouched embedded files keep the embedded answer.
+  EXPECT_EQ(layered.PreparsedJson("overlays/base.yaml"),
+            std::optional<std::string_view>(R"({"kind":"RecipeMetadata"})"));
+  EXPECT_EQ(layered.PreparsedJson("mixins/m.yaml"), embedded.PreparsedJson("mixins/m.yaml"));
+  EXPECT_TRUE(layered.PreparsedJson("mixins/m.yaml").has_value());
+  // Overridden, added and merged files have none.
+  EXPECT_EQ(layered.PreparsedJson("overlays/eks.yaml"), std::nullopt);
+  EXPECT_EQ(layered.PreparsedJson("overlays/custom.yaml"), std::nullopt);
+  EXPECT_EQ(layered.PreparsedJson("registry.yaml"), std::nullopt);
+  EXPECT_EQ(layered.PreparsedJson("validators/catalog.yaml"), std::nullopt);
+  EXPECT_EQ(layered.PreparsedJson("overlays/nope.yaml"), std::nullopt);
+}
+
+TEST_F(LayeredTest, MergesReadTheEmbeddedPreparsedJson) {
+  dir_.Write("registry.yaml", kExternalRegistry);
+  dir_.Write("validators/catalog.yaml", kExternalCatalog);
+  const std::map<std::string, std::string> files = {
+      {"registry.yaml", kEmbeddedRegistry},
+      {"validators/catalog.yaml", kEmbeddedCatalog},
+  };
+  // Same documents: the merged bytes do not depend on which form was read.
+  const PreparsedProvider faithful(files);
+  Result<std::unique_ptr<DataProvider>> with_json = MakeLayeredProvider(dir_.str(), faithful);
+  Result<std::unique_ptr<DataProvider>> yaml_only = Make();
+  ASSERT_THAT(with_json, IsOk());
+  ASSERT_THAT(yaml_only, IsOk());
+  for (const std::string_view path : {kRegistryPath, kValidatorCatalogPath}) {
+    const Result<std::string> a = (*with_json)->Read(path);
+    const Result<std::string> b = (*yaml_only)->Read(path);
+    ASSERT_THAT(a, IsOk());
+    ASSERT_THAT(b, IsOk());
+    EXPECT_EQ(*a, *b) << path;
+  }
+  // The JSON, not the YAML, is what gets read.
+  const PreparsedProvider marked(
+      files, {{"registry.yaml", R"({"apiVersion":"aicr.run/v1beta1","kind":"ComponentRegistry",)"
+                                R"("metadata":{"note":"json"},"components":[]})"}});
+  Result<std::unique_ptr<DataProvider>> p = MakeLayeredProvider(dir_.str(), marked);
+  ASSERT_THAT(p, IsOk());
+  const Result<std::string> merged = (*p)->Read(kRegistryPath);
+  ASSERT_THAT(merged, IsOk());
+  const serialize::Value doc = Yaml(*merged);
+  const serialize::Value* note = doc.FindPath("metadata.note");
+  ASSERT_NE(note, nullptr);
+  EXPECT_EQ(*note, serialize::Value("json"));
+  ASSERT_NE(doc.Find("components"), nullptr);
+  EXPECT_EQ(doc.Find("components")->size(), 3u);  // only the external components
+}
+
+TEST_F(LayeredTest, PreparsedJsonOverTheRealEmbeddedProvider) {
+  const DataProvider& embedded = EmbeddedProvider();
+  if (!embedded.Has("overlays/base.yaml") || !embedded.Has("overlays/eks.yaml")) {
+    GTEST_SKIP() << "no embedded overlays";
+  }
+  dir_.Write("registry.yaml", kExternalRegistry);
+  dir_.Write("overlays/eks.yaml", "kind: RecipeMetadata # external eks\n");
+  Result<std::unique_ptr<DataProvider>> p = MakeLayeredProvider(dir_.str(), embedded);
+  ASSERT_THAT(p, IsOk());
+  ASSERT_TRUE(embedded.PreparsedJson("overlays/base.yaml").has_value());
+  ASSERT_TRUE(embedded.PreparsedJson("overlays/eks.yaml").has_value());
+  ASSERT_TRUE(embedded.PreparsedJson("registry.yaml").has_value());
+  EXPECT_EQ((*p)->PreparsedJson("overlays/base.yaml"),
+            embedded.PreparsedJson("overlays/base.yaml"));
+  EXPECT_EQ((*p)->PreparsedJson("overlays/eks.yaml"), std::nullopt);  // overridden
+  EXPECT_EQ((*p)->PreparsedJson("registry.yaml"), std::nullopt);      // merged
 }
 
 TEST_F(LayeredTest, IdentityIsCanonicalDirectory) {

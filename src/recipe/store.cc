@@ -2,13 +2,17 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "recipe/decode.h"
+#include "serialize/json_reader.h"
 #include "serialize/yaml_reader.h"
 
 namespace aicr::recipe {
@@ -66,10 +70,19 @@ Result<std::shared_ptr<const Store>> StoreBuilder::Build(const catalog::DataProv
   auto store = std::make_shared<Store>();
   store->provider_ = &provider;
 
+  // A file's pre-parsed JSON (DataProvider::PreparsedJson), when the provider has one,
+  // stands for its YAML: it is by construction exactly the one document the YAML
+  // holds, and reads >10x faster. The decode after the parse is the same either way.
+
   // The component registry.
   if (provider.Has(catalog::kRegistryPath)) {
-    AICR_ASSIGN_OR_RETURN(std::string bytes, provider.Read(catalog::kRegistryPath));
-    Result<Value> doc = serialize::ParseYaml(bytes);
+    const std::optional<std::string_view> json = provider.PreparsedJson(catalog::kRegistryPath);
+    std::string bytes;
+    if (!json.has_value()) {
+      AICR_ASSIGN_OR_RETURN(bytes, provider.Read(catalog::kRegistryPath));
+    }
+    Result<Value> doc =
+        json.has_value() ? serialize::ParseJson(*json) : serialize::ParseYaml(bytes);
     if (!doc.ok()) {
       return InFile(doc.status(), catalog::kRegistryPath);
     }
@@ -90,8 +103,18 @@ Result<std::shared_ptr<const Store>> StoreBuilder::Build(const catalog::DataProv
       if (!EndsWith(path, ".yaml")) {
         continue;
       }
-      AICR_ASSIGN_OR_RETURN(std::string bytes, provider.Read(path));
-      Result<RecipeMixin> mixin = ParseRecipeMixin(bytes, path);
+      const std::optional<std::string_view> json = provider.PreparsedJson(path);
+      std::string bytes;
+      if (!json.has_value()) {
+        AICR_ASSIGN_OR_RETURN(bytes, provider.Read(path));
+      }
+      Result<RecipeMixin> mixin = [&]() -> Result<RecipeMixin> {
+        if (json.has_value()) {
+          AICR_ASSIGN_OR_RETURN(Value doc, serialize::ParseJson(*json));
+          return DecodeRecipeMixin(doc, path);  // ParseRecipeMixin's decode
+        }
+        return ParseRecipeMixin(bytes, path);
+      }();
       if (!mixin.ok()) {
         return InFile(mixin.status(), path);
       }
@@ -116,8 +139,20 @@ Result<std::shared_ptr<const Store>> StoreBuilder::Build(const catalog::DataProv
     if (!EndsWith(file, ".yaml") || file == "registry.yaml" || file == "data-v1.yaml") {
       continue;
     }
-    AICR_ASSIGN_OR_RETURN(std::string bytes, provider.Read(path));
-    Result<std::vector<Value>> docs = serialize::ParseYamlDocuments(bytes);
+    const std::optional<std::string_view> json = provider.PreparsedJson(path);
+    std::string bytes;
+    if (!json.has_value()) {
+      AICR_ASSIGN_OR_RETURN(bytes, provider.Read(path));
+    }
+    Result<std::vector<Value>> docs = [&]() -> Result<std::vector<Value>> {
+      if (json.has_value()) {
+        AICR_ASSIGN_OR_RETURN(Value doc, serialize::ParseJson(*json));
+        std::vector<Value> one;
+        one.push_back(std::move(doc));
+        return one;
+      }
+      return serialize::ParseYamlDocuments(bytes);
+    }();
     if (!docs.ok()) {
       return InFile(docs.status(), path);
     }

@@ -1,7 +1,6 @@
 #include "serialize/http_fetch.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <array>
@@ -9,13 +8,14 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "base/version.h"
+#include "serialize/curl_loader.h"
 
 namespace aicr::serialize {
 namespace {
@@ -209,32 +209,34 @@ const char* Env(const char* upper, const char* lower) {
 }
 
 // ---------------------------------------------------------------------------
-// libcurl plumbing.
-
-Status EnsureCurlInitialized() {
-  static std::once_flag once;
-  static CURLcode rc = CURLE_OK;
-  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (rc != CURLE_OK) {
-    return InternalError(std::string("initialize libcurl: ") + curl_easy_strerror(rc));
-  }
-  return OkStatus();
-}
+// libcurl plumbing. libcurl is loaded on the first fetch (see curl_loader.h); every
+// call goes through the CurlApi table.
 
 struct CurlUrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+  const CurlApi* api;
+  void operator()(CURLU* u) const { api->url_cleanup(u); }
 };
 struct CurlEasyDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+  const CurlApi* api;
+  void operator()(CURL* c) const { api->easy_cleanup(c); }
 };
 
-std::string UrlPart(CURLU* u, CURLUPart part, unsigned flags = 0) {
+/// curl_easy_setopt through the table, which the typecheck-gcc.h macros no longer
+/// guard: the variadic argument must be a long, a curl_off_t or a pointer.
+template <typename T>
+void SetOpt(const CurlApi& api, CURL* h, CURLoption option, T value) {
+  static_assert(std::is_same_v<T, long> || std::is_same_v<T, curl_off_t> || std::is_pointer_v<T>,
+                "curl_easy_setopt takes a long, a curl_off_t or a pointer");
+  (void)api.easy_setopt(h, option, value);
+}
+
+std::string UrlPart(const CurlApi& api, CURLU* u, CURLUPart part, unsigned flags = 0) {
   char* text = nullptr;
-  if (curl_url_get(u, part, &text, flags) != CURLUE_OK || text == nullptr) {
+  if (api.url_get(u, part, &text, flags) != CURLUE_OK || text == nullptr) {
     return "";
   }
   std::string out(text);
-  curl_free(text);
+  api.free(text);
   return out;
 }
 
@@ -245,26 +247,26 @@ struct UrlParts {
   std::string display;  // the URL without user info, for messages
 };
 
-Result<UrlParts> ParseUrl(const std::string& url, std::string_view what) {
-  std::unique_ptr<CURLU, CurlUrlDeleter> u(curl_url());
+Result<UrlParts> ParseUrl(const CurlApi& api, const std::string& url, std::string_view what) {
+  std::unique_ptr<CURLU, CurlUrlDeleter> u(api.url(), CurlUrlDeleter{&api});
   if (!u) {
     return InternalError("allocate URL parser");
   }
-  const CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  const CURLUcode rc = api.url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME);
   if (rc != CURLUE_OK) {
     return InvalidRequestError(std::string(what) +
-                               ": invalid URL: " + LowerFirst(curl_url_strerror(rc)));
+                               ": invalid URL: " + LowerFirst(api.url_strerror(rc)));
   }
   UrlParts parts;
-  parts.scheme = Lower(UrlPart(u.get(), CURLUPART_SCHEME));
-  parts.host = UrlPart(u.get(), CURLUPART_HOST);
+  parts.scheme = Lower(UrlPart(api, u.get(), CURLUPART_SCHEME));
+  parts.host = UrlPart(api, u.get(), CURLUPART_HOST);
   if (parts.host.size() >= 2 && parts.host.front() == '[' && parts.host.back() == ']') {
     parts.host = parts.host.substr(1, parts.host.size() - 2);
   }
-  parts.port = std::atoi(UrlPart(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT).c_str());
-  (void)curl_url_set(u.get(), CURLUPART_USER, nullptr, 0);
-  (void)curl_url_set(u.get(), CURLUPART_PASSWORD, nullptr, 0);
-  parts.display = UrlPart(u.get(), CURLUPART_URL);
+  parts.port = std::atoi(UrlPart(api, u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT).c_str());
+  (void)api.url_set(u.get(), CURLUPART_USER, nullptr, 0);
+  (void)api.url_set(u.get(), CURLUPART_PASSWORD, nullptr, 0);
+  parts.display = UrlPart(api, u.get(), CURLUPART_URL);
   if (parts.display.empty()) {
     parts.display = url;
   }
@@ -323,9 +325,9 @@ Status StatusForHttp(long code, const std::string& what) {
   return InvalidRequestError(msg);
 }
 
-Status StatusForCurl(CURLcode rc, const Transfer& t, const char* errbuf, const std::string& what,
-                     const HttpOptions& options, const UrlParts& parts) {
-  const std::string detail = LowerFirst(errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+Status StatusForCurl(const CurlApi& api, CURLcode rc, const Transfer& t, const char* errbuf,
+                     const std::string& what, const HttpOptions& options, const UrlParts& parts) {
+  const std::string detail = LowerFirst(errbuf[0] != '\0' ? errbuf : api.easy_strerror(rc));
   switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
       return TimeoutError(what + ": timed out after " + std::to_string(options.timeout.count()) +
@@ -406,9 +408,11 @@ std::string ProxyConfig::ProxyFor(std::string_view scheme, std::string_view host
 
 Result<std::string> HttpFetch(std::string_view url_in, const HttpOptions& options) {
   try {
-    AICR_RETURN_IF_ERROR(EnsureCurlInitialized());
+    AICR_ASSIGN_OR_RETURN(const CurlApi* const loaded, LoadCurl());
+    const CurlApi& api = *loaded;
     const std::string original(url_in);
-    AICR_ASSIGN_OR_RETURN(const UrlParts first, ParseUrl(original, "fetch " + Quote(original)));
+    AICR_ASSIGN_OR_RETURN(const UrlParts first,
+                          ParseUrl(api, original, "fetch " + Quote(original)));
     const std::string what = "fetch " + Quote(first.display);
     if (first.scheme != "http" && first.scheme != "https") {
       return InvalidRequestError(what + ": unsupported protocol " + Quote(first.scheme) +
@@ -418,7 +422,7 @@ Result<std::string> HttpFetch(std::string_view url_in, const HttpOptions& option
       return CanceledError(what + ": canceled");
     }
 
-    std::unique_ptr<CURL, CurlEasyDeleter> curl(curl_easy_init());
+    std::unique_ptr<CURL, CurlEasyDeleter> curl(api.easy_init(), CurlEasyDeleter{&api});
     if (!curl) {
       return InternalError(what + ": cannot create a libcurl handle");
     }
@@ -444,44 +448,43 @@ Result<std::string> HttpFetch(std::string_view url_in, const HttpOptions& option
       t.cancel = &options.cancel;
       errbuf[0] = '\0';
 
-      curl_easy_setopt(h, CURLOPT_URL, current.c_str());
-      curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-      curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-      curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-      curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-      curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-      curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
-      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
-      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect.count()));
-      curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-      curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+      SetOpt(api, h, CURLOPT_URL, current.c_str());
+      SetOpt(api, h, CURLOPT_PROTOCOLS_STR, "http,https");
+      SetOpt(api, h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+      SetOpt(api, h, CURLOPT_FOLLOWLOCATION, 0L);
+      SetOpt(api, h, CURLOPT_NOSIGNAL, 1L);
+      SetOpt(api, h, CURLOPT_HTTPGET, 1L);
+      SetOpt(api, h, CURLOPT_USERAGENT, user_agent.c_str());
+      SetOpt(api, h, CURLOPT_ERRORBUFFER, errbuf);
+      SetOpt(api, h, CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
+      SetOpt(api, h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect.count()));
+      SetOpt(api, h, CURLOPT_SSL_VERIFYPEER, 1L);
+      SetOpt(api, h, CURLOPT_SSL_VERIFYHOST, 2L);
       if (!options.ca_file.empty()) {
-        curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
+        SetOpt(api, h, CURLOPT_CAINFO, options.ca_file.c_str());
       }
       // The proxy decision is ours (Go's rules); "" turns libcurl's own env lookup off.
-      curl_easy_setopt(h, CURLOPT_PROXY, proxy.c_str());
-      curl_easy_setopt(h, CURLOPT_NOPROXY, "");
-      curl_easy_setopt(
-          h, CURLOPT_MAXFILESIZE_LARGE,
-          static_cast<curl_off_t>(std::min<std::size_t>(options.max_bytes, INT64_MAX)));
-      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnWrite);
-      curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
-      curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+      SetOpt(api, h, CURLOPT_PROXY, proxy.c_str());
+      SetOpt(api, h, CURLOPT_NOPROXY, "");
+      SetOpt(api, h, CURLOPT_MAXFILESIZE_LARGE,
+             static_cast<curl_off_t>(std::min<std::size_t>(options.max_bytes, INT64_MAX)));
+      SetOpt(api, h, CURLOPT_WRITEFUNCTION, OnWrite);
+      SetOpt(api, h, CURLOPT_WRITEDATA, &t);
+      SetOpt(api, h, CURLOPT_NOPROGRESS, 0L);
+      SetOpt(api, h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+      SetOpt(api, h, CURLOPT_XFERINFODATA, &t);
 
-      const CURLcode rc = curl_easy_perform(h);
+      const CURLcode rc = api.easy_perform(h);
       if (rc != CURLE_OK) {
-        return StatusForCurl(rc, t, errbuf, what, options, parts);
+        return StatusForCurl(api, rc, t, errbuf, what, options, parts);
       }
       long code = 0;
-      curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+      api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
       if (code >= 200 && code <= 299) {
         return std::move(t.body);
       }
       char* location = nullptr;
-      curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);
+      api.easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);
       if (!IsRedirect(code) || location == nullptr || *location == '\0') {
         return StatusForHttp(code, what);
       }
@@ -490,7 +493,7 @@ Result<std::string> HttpFetch(std::string_view url_in, const HttpOptions& option
                                    std::to_string(options.max_redirects) + ")");
       }
       current = location;
-      AICR_ASSIGN_OR_RETURN(parts, ParseUrl(current, what + ": redirect"));
+      AICR_ASSIGN_OR_RETURN(parts, ParseUrl(api, current, what + ": redirect"));
       if (parts.scheme != "http" && parts.scheme != "https") {
         return InvalidRequestError(what + ": redirect to unsupported protocol " +
                                    Quote(parts.scheme) + " (only http and https are allowed)");

@@ -5,7 +5,8 @@
 /// only http and https (redirects included), TLS peer and host verification always
 /// on, connect and total timeouts, a body cap enforced while streaming, a redirect
 /// limit, proxies taken from the environment the way Go's net/http does, and
-/// cancellation through a CancelToken.
+/// cancellation through a CancelToken. libcurl is not linked: the first fetch loads
+/// it (see curl_loader.h), so commands that never fetch do not pay for it.
 
 #include <chrono>
 #include <cstddef>
@@ -62,7 +63,8 @@ struct HttpOptions {
 ///    not listed below;
 ///  - kNotFound (404), kUnauthorized (401, 403), kTimeout (408, 504, or the timeout
 ///    expiring), kRateLimitExceeded (429), kUnavailable (5xx, connection refused,
-///    DNS failure, TLS verification failure, other transport errors);
+///    DNS failure, TLS verification failure, other transport errors; also
+///    "http: libcurl is not available: ..." when libcurl cannot be loaded);
 ///  - kCanceled when `cancel` fires.
 Result<std::string> HttpFetch(std::string_view url, const HttpOptions& options = {});
 
