@@ -367,6 +367,31 @@ Result<std::vector<ListItem>> Client::ListRecipes(const ListRequest& request) co
   return items;
 }
 
+Result<std::vector<ComponentInfo>> Client::ListComponents(const std::string& data_dir) const {
+  AICR_ASSIGN_OR_RETURN(const catalog::DataProvider* provider, Provider(data_dir));
+  AICR_ASSIGN_OR_RETURN(const std::shared_ptr<const recipe::Store> store,
+                        recipe::GetStore(*provider));
+  std::vector<ComponentInfo> out;
+  for (const recipe::RegistryComponent& c : store->registry().components()) {
+    ComponentInfo info;
+    info.name = c.name;
+    info.display_name = c.display_name;
+    info.type = c.Type();
+    if (c.kustomize.has_value()) {
+      info.version = c.kustomize->default_tag;
+      info.source = c.kustomize->default_source;
+    } else if (c.helm.has_value()) {
+      info.version = c.helm->default_version;
+      info.namespace_ = c.helm->default_namespace;
+      info.source = c.helm->default_repository;
+    }
+    out.push_back(std::move(info));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ComponentInfo& a, const ComponentInfo& b) { return a.name < b.name; });
+  return out;
+}
+
 std::string CoverageSummary(const LeafHealth& h) {
   return "R:" + std::to_string(h.readiness.checks.size()) +
          " D:" + std::to_string(h.deployment.checks.size()) +

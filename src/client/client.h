@@ -77,6 +77,16 @@ struct ListItem {
   std::optional<LeafHealth> health;  ///< leaves only, unless skipped
 };
 
+/// A registry component as catalogue documentation shows it.
+struct ComponentInfo {
+  std::string name;
+  std::string display_name;
+  std::string type;     ///< Helm or Kustomize
+  std::string version;  ///< chart version or Kustomize tag; empty for manifest-only
+  std::string namespace_;
+  std::string source;  ///< repository, OCI location or Kustomize source
+};
+
 class Client {
  public:
   struct Options {
@@ -103,6 +113,9 @@ class Client {
 
   /// Overlays matching the filters, sorted by name, with per-leaf health.
   Result<std::vector<ListItem>> ListRecipes(const ListRequest& request) const;
+
+  /// Every registry component, sorted by name.
+  Result<std::vector<ComponentInfo>> ListComponents(const std::string& data_dir) const;
 
   /// The provider for `data_dir` (the embedded one when empty), cached per process.
   Result<const catalog::DataProvider*> Provider(const std::string& data_dir) const;

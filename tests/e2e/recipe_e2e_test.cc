@@ -187,6 +187,16 @@ TEST(RecipeE2ETest, RecipeListShowsLeafHealthAndCoverage) {
   EXPECT_EQ(items.if_sequence()->front().Find("health"), nullptr);
 }
 
+TEST(RecipeE2ETest, CatalogPageIsCurrent) {
+  const ProcessResult r = Aicr({"recipe", "list", "-t", "markdown"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(std::string(AICR_SOURCE_DIR) + "/docs/catalog.md");
+  std::stringstream page;
+  page << in.rdbuf();
+  EXPECT_EQ(page.str(), r.out)
+      << "docs/catalog.md is stale; regenerate with: cmake --build <build-dir> --target docs";
+}
+
 // Bad input: exit 2, a specific message, nothing on stdout and no output file.
 struct BadCase {
   std::string name;

@@ -1,0 +1,189 @@
+// Lint over the embedded catalogue (recipes/): the data rules upstream enforces in
+// CI, applied to our own files. Each test names the offending file or overlay.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "catalog/data_provider.h"
+#include "recipe/resolver.h"
+#include "recipe/store.h"
+
+namespace aicr {
+namespace {
+
+using ::testing::IsEmpty;
+
+const recipe::Store& Store() {
+  static const std::shared_ptr<const recipe::Store> store = [] {
+    auto s = recipe::GetStore(catalog::EmbeddedProvider());
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? *s : nullptr;
+  }();
+  return *store;
+}
+
+// Every component ref of every overlay, base and mixin, with where it is.
+std::vector<std::pair<std::string, const recipe::ComponentRef*>> AllRefs() {
+  std::vector<std::pair<std::string, const recipe::ComponentRef*>> out;
+  for (const recipe::ComponentRef& r : Store().base().spec.component_refs) {
+    out.emplace_back(Store().base().path, &r);
+  }
+  for (const auto& [name, o] : Store().overlays()) {
+    for (const recipe::ComponentRef& r : o.spec.component_refs) {
+      out.emplace_back(o.path, &r);
+    }
+  }
+  for (const auto& [name, m] : Store().mixins()) {
+    for (const recipe::ComponentRef& r : m.component_refs) {
+      out.emplace_back(m.path, &r);
+    }
+  }
+  return out;
+}
+
+TEST(CatalogLintTest, CatalogueLoads) { ASSERT_NE(&Store(), nullptr); }
+
+TEST(CatalogLintTest, ReferencedFilesExist) {
+  std::vector<std::string> missing;
+  const catalog::DataProvider& data = catalog::EmbeddedProvider();
+  for (const auto& [where, ref] : AllRefs()) {
+    std::vector<std::string> files = ref->manifest_files;
+    files.insert(files.end(), ref->pre_manifest_files.begin(), ref->pre_manifest_files.end());
+    if (!ref->values_file.empty()) {
+      files.push_back(ref->values_file);
+    }
+    for (const std::string& f : files) {
+      if (!data.Has(f)) {
+        missing.push_back(where + ": " + ref->name + " -> " + f);
+      }
+    }
+  }
+  for (const recipe::RegistryComponent& c : Store().registry().components()) {
+    for (const std::string& f : c.manifest_files) {
+      if (!data.Has(f)) {
+        missing.push_back("registry.yaml: " + c.name + " -> " + f);
+      }
+    }
+  }
+  EXPECT_THAT(missing, IsEmpty());
+}
+
+TEST(CatalogLintTest, ComponentsAreRegistered) {
+  std::vector<std::string> unknown;
+  for (const auto& [where, ref] : AllRefs()) {
+    if (Store().registry().Find(ref->name) == nullptr) {
+      unknown.push_back(where + ": " + ref->name);
+    }
+  }
+  EXPECT_THAT(unknown, IsEmpty());
+}
+
+TEST(CatalogLintTest, NoVersionPinsOutsideTheRegistry) {
+  std::vector<std::string> pinned;
+  for (const auto& [where, ref] : AllRefs()) {
+    if (!ref->version.empty() || !ref->tag.empty()) {
+      pinned.push_back(where + ": " + ref->name);
+    }
+  }
+  EXPECT_THAT(pinned, IsEmpty());
+}
+
+TEST(CatalogLintTest, EveryComponentHasAHealthCheck) {
+  std::vector<std::string> problems;
+  for (const recipe::RegistryComponent& c : Store().registry().components()) {
+    if (c.health_check_assert_file.empty()) {
+      problems.push_back(c.name + ": no healthCheck.assertFile");
+    } else if (!catalog::EmbeddedProvider().Has(c.health_check_assert_file)) {
+      problems.push_back(c.name + ": missing " + c.health_check_assert_file);
+    }
+  }
+  EXPECT_THAT(problems, IsEmpty());
+}
+
+TEST(CatalogLintTest, NoTwoOverlaysShareCriteria) {
+  std::map<std::string, std::string> seen;
+  std::vector<std::string> dupes;
+  for (const auto& [name, o] : Store().overlays()) {
+    if (!o.spec.criteria.has_value()) {
+      continue;
+    }
+    const std::string key = o.spec.criteria->ToString();
+    const auto [it, inserted] = seen.emplace(key, name);
+    if (!inserted) {
+      dupes.push_back(it->second + " and " + name + ": " + key);
+    }
+  }
+  EXPECT_THAT(dupes, IsEmpty());
+}
+
+TEST(CatalogLintTest, ChainsResolveAndStayShallow) {
+  std::vector<std::string> problems;
+  for (const auto& [name, o] : Store().overlays()) {
+    auto chain = Store().Chain(name);
+    if (!chain.ok()) {
+      problems.push_back(name + ": " + chain.status().message());
+    } else if (chain->size() > 10) {
+      problems.push_back(name + ": chain depth " + std::to_string(chain->size()));
+    }
+    if (!o.spec.base.empty() && o.spec.base != "base" && !o.spec.criteria.has_value()) {
+      problems.push_back(name + ": an overlay with a base needs criteria");
+    }
+  }
+  EXPECT_THAT(problems, IsEmpty());
+}
+
+TEST(CatalogLintTest, EveryOverlayMergesWithBase) {
+  // Each overlay's own criteria resolve: the chain merges with base, mixins apply,
+  // dependencies exist and order without cycles, and the result is coherent.
+  std::vector<std::string> problems;
+  for (const auto& [name, o] : Store().overlays()) {
+    if (!o.spec.criteria.has_value()) {
+      continue;
+    }
+    auto r = recipe::Resolve(Store(), *o.spec.criteria, {});
+    if (!r.ok()) {
+      problems.push_back(name + ": " + r.status().message());
+      continue;
+    }
+    const auto& applied = r->metadata.applied_overlays;
+    if (std::find(applied.begin(), applied.end(), name) == applied.end()) {
+      problems.push_back(name + ": not applied when its own criteria are requested");
+    }
+  }
+  EXPECT_THAT(problems, IsEmpty());
+}
+
+TEST(CatalogLintTest, ResolvedHelmComponentsArePinned) {
+  std::vector<std::string> problems;
+  for (const auto& [name, o] : Store().overlays()) {
+    if (!o.spec.criteria.has_value()) {
+      continue;
+    }
+    auto r = recipe::Resolve(Store(), *o.spec.criteria, {});
+    if (!r.ok()) {
+      continue;  // reported by EveryOverlayMergesWithBase
+    }
+    for (const recipe::ComponentRef& ref : r->component_refs) {
+      if (ref.IsEnabled() && ref.type == "Helm" && !ref.source.empty()) {
+        const recipe::RegistryComponent* reg = Store().registry().Find(ref.name);
+        if (ref.version.empty()) {
+          problems.push_back(name + ": " + ref.name + " has no version");
+        } else if (reg != nullptr && reg->helm.has_value() &&
+                   ref.version != reg->helm->default_version) {
+          problems.push_back(name + ": " + ref.name + " " + ref.version + " != registry " +
+                             reg->helm->default_version);
+        }
+      }
+    }
+  }
+  EXPECT_THAT(problems, IsEmpty());
+}
+
+}  // namespace
+}  // namespace aicr
