@@ -500,7 +500,7 @@ TEST(EmbeddedStoreTest, LoadsWithoutError) {
     EXPECT_NE(s.Find(name), nullptr) << name;
     EXPECT_EQ(s.OverlaySource(name), "embedded") << name;
   }
-  EXPECT_EQ(s.overlays().size(), 11u);
+  EXPECT_EQ(s.overlays().size(), 136u);
   EXPECT_THAT(s.mixins().size(), 3u);
   EXPECT_NE(s.mixins().find("os-ubuntu"), s.mixins().end());
   EXPECT_EQ(s.registry().api_version(), "aicr.run/v1beta1");

@@ -95,10 +95,10 @@ TEST(RecipeE2ETest, EksKubeflowTrainingJourney) {
   EXPECT_LT(IndexOf(order, "nodewright-customizations"), IndexOf(order, "gpu-operator"));
   EXPECT_LT(IndexOf(order, "gpu-operator"), IndexOf(order, "nvsentinel"));
   EXPECT_LT(IndexOf(order, "gpu-operator"), IndexOf(order, "kubeflow-trainer"));
-  EXPECT_THAT(
-      Strings(recipe.Find("metadata")->Find("appliedOverlays")),
-      ElementsAre("base", "monitoring-hpa", "h100-any", "eks", "eks-training", "h100-eks-training",
-                  "h100-eks-ubuntu-training", "h100-eks-ubuntu-training-kubeflow"));
+  EXPECT_THAT(Strings(recipe.Find("metadata")->Find("appliedOverlays")),
+              ElementsAre("base", "monitoring-hpa", "h100-any", "eks", "eks-ubuntu", "eks-training",
+                          "h100-eks-training", "h100-eks-ubuntu-training",
+                          "h100-eks-ubuntu-training-kubeflow"));
 }
 
 TEST(RecipeE2ETest, EksDynamoInferenceJourney) {
@@ -270,7 +270,10 @@ TEST(RecipeE2ETest, BadInputExitsTwoAndWritesNothing) {
       {"uncovered dimension",
        {"--service", "eks", "--platform", "kubeflow"},
        "platform 'kubeflow' requires additional criteria; supported combinations: "
-       "(accelerator=h100, intent=training, os=ubuntu)"},
+       "(accelerator=h200, intent=training), (accelerator=a100, intent=training, os=ubuntu), "
+       "(accelerator=gb200, intent=training, os=ubuntu), (accelerator=gb300, intent=training, "
+       "os=ubuntu), (accelerator=h100, intent=training, os=ubuntu), (accelerator=rtx-pro-6000, "
+       "intent=training, os=ubuntu)"},
   };
   for (const BadCase& c : cases) {
     SCOPED_TRACE(c.name);

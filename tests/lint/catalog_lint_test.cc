@@ -185,5 +185,62 @@ TEST(CatalogLintTest, ResolvedHelmComponentsArePinned) {
   EXPECT_THAT(problems, IsEmpty());
 }
 
+// The pinned chart versions of the target catalogue (upstream v0.22.0). A
+// component missing from the registry (node-problem-detector: no overlay uses it
+// yet) is skipped; every present one must carry exactly this version.
+TEST(CatalogLintTest, RegistryVersionsMatchTheTargetCatalogue) {
+  const std::map<std::string, std::string> kPinned = {
+      {"agentgateway", "v1.5.0"},
+      {"agentgateway-crds", "v1.5.0"},
+      {"aws-ebs-csi-driver", "2.59.0"},
+      {"aws-efa", "v0.5.29"},
+      {"cert-manager", "v1.20.2"},
+      {"dynamo-platform", "1.4.2"},
+      {"gatekeeper", "3.22.2"},
+      {"gpu-operator", "v26.7.0"},
+      {"grove", "v0.1.0-alpha.12"},
+      {"k8s-aibom", "1.3.0"},
+      {"k8s-ephemeral-storage-metrics", "1.19.2"},
+      {"k8s-nim-operator", "3.1.0"},
+      {"k8s-nim-operator-ocp", "3.1.0"},
+      {"kai-scheduler", "v0.16.9"},
+      {"kube-prometheus-stack", "84.4.0"},
+      {"kubeflow-trainer", "2.2.0"},
+      {"kueue", "0.19.3"},
+      {"mariadb-operator", "26.6.0"},
+      {"mariadb-operator-crds", "26.6.0"},
+      {"network-operator", "26.4.1"},
+      {"nfd", "0.19.0"},
+      {"node-problem-detector", "2.4.1"},
+      {"nodewright-operator", "v0.19.0"},
+      {"nvcre", "v0.2.0"},
+      {"nvidia-dra-driver-gpu", "0.5.0"},
+      {"nvidia-dra-driver-gpu-ocp", "0.5.0"},
+      {"nvsentinel", "v1.20.0"},
+      {"prometheus-adapter", "5.3.0"},
+      {"prometheus-adapter-ocp", "5.3.0"},
+      {"prometheus-operator-crds", "28.0.1"},
+      {"slinky-slurm", "1.2.0"},
+      {"slinky-slurm-operator", "1.2.0"},
+      {"slinky-slurm-operator-crds", "1.2.0"},
+      {"slinky-topograph", "1.0.0"},
+      {"slurm-accounting-mariadb", "26.6.0"},
+  };
+  std::vector<std::string> problems;
+  std::size_t checked = 0;
+  for (const auto& [name, version] : kPinned) {
+    const recipe::RegistryComponent* c = Store().registry().Find(name);
+    if (c == nullptr) {
+      continue;
+    }
+    ++checked;
+    if (!c->helm.has_value() || c->helm->default_version != version) {
+      problems.push_back(name + ": want " + version);
+    }
+  }
+  EXPECT_THAT(problems, IsEmpty());
+  EXPECT_GE(checked, 34u);
+}
+
 }  // namespace
 }  // namespace aicr
