@@ -108,7 +108,17 @@ Result<std::string> ScalarText(const Value& v, std::string_view where) {
 
 Status ReadString(const Mapping* m, std::string_view key, std::string_view where,
                   std::string& out) {
-  AICR_ASSIGN_OR_RETURN(out, ScalarText(Get(m, key), Join(where, key)));
+  const Value& v = Get(m, key);
+  // Fast paths: the location string is only built when there is an error to report.
+  if (const std::string* s = v.if_string()) {
+    out = *s;
+    return OkStatus();
+  }
+  if (v.is_null()) {
+    out.clear();
+    return OkStatus();
+  }
+  AICR_ASSIGN_OR_RETURN(out, ScalarText(v, Join(where, key)));
   return OkStatus();
 }
 
