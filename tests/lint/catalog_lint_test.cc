@@ -13,6 +13,7 @@
 #include "catalog/data_provider.h"
 #include "recipe/resolver.h"
 #include "recipe/store.h"
+#include "serialize/yaml_reader.h"
 
 namespace aicr {
 namespace {
@@ -183,6 +184,62 @@ TEST(CatalogLintTest, ResolvedHelmComponentsArePinned) {
     }
   }
   EXPECT_THAT(problems, IsEmpty());
+}
+
+// Every check an overlay or mixin declares resolves to exactly one validator of
+// that phase in validators/catalog.yaml, and validator names are unique.
+TEST(CatalogLintTest, DeclaredChecksResolveToOneValidator) {
+  auto bytes = catalog::EmbeddedProvider().Read("validators/catalog.yaml");
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  auto doc = serialize::ParseYaml(*bytes);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  const serialize::Value* list = doc->Find("validators");
+  ASSERT_NE(list, nullptr);
+  ASSERT_TRUE(list->is_sequence());
+  std::map<std::string, std::string> phase_of;
+  std::vector<std::string> problems;
+  for (const serialize::Value& v : *list->if_sequence()) {
+    const serialize::Value* name = v.Find("name");
+    const serialize::Value* phase = v.Find("phase");
+    if (name == nullptr || !name->is_string() || phase == nullptr || !phase->is_string()) {
+      problems.push_back("validator without a name or phase: " + v.DebugString());
+      continue;
+    }
+    if (!phase_of.emplace(*name->if_string(), *phase->if_string()).second) {
+      problems.push_back("duplicate validator " + *name->if_string());
+    }
+  }
+  auto check_phase = [&](const std::string& where, const char* phase,
+                         const std::optional<recipe::ValidationPhase>& p) {
+    if (!p.has_value() || !p->checks.has_value()) {
+      return;
+    }
+    for (const std::string& check : *p->checks) {
+      const auto it = phase_of.find(check);
+      if (it == phase_of.end()) {
+        problems.push_back(where + ": no validator for " + phase + " check " + check);
+      } else if (it->second != phase) {
+        problems.push_back(where + ": " + check + " is a " + it->second + " validator, used in " +
+                           phase);
+      }
+    }
+  };
+  auto check_config = [&](const std::string& where,
+                          const std::optional<recipe::ValidationConfig>& v) {
+    if (!v.has_value()) {
+      return;
+    }
+    check_phase(where, "readiness", v->readiness);
+    check_phase(where, "deployment", v->deployment);
+    check_phase(where, "performance", v->performance);
+    check_phase(where, "conformance", v->conformance);
+  };
+  check_config(Store().base().path, Store().base().spec.validation);
+  for (const auto& [name, o] : Store().overlays()) {
+    check_config(o.path, o.spec.validation);
+  }
+  EXPECT_THAT(problems, IsEmpty());
+  EXPECT_GE(phase_of.size(), 20u);
 }
 
 // The pinned chart versions of the target catalogue (upstream v0.22.0). A
