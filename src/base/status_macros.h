@@ -33,9 +33,12 @@ const Status& AsStatus(const Result<T>& r) {
 #define AICR_ASSIGN_OR_RETURN(lhs, rexpr) \
   AICR_ASSIGN_OR_RETURN_IMPL(AICR_STATUS_CONCAT(aicr_result_, __LINE__), lhs, rexpr)
 
+// `lhs` may be a declaration, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define AICR_ASSIGN_OR_RETURN_IMPL(result, lhs, rexpr) \
   auto result = (rexpr);                               \
   if (!result.ok()) {                                  \
     return result.status();                            \
   }                                                    \
   lhs = std::move(result).value()
+// NOLINTEND(bugprone-macro-parentheses)

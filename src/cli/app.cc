@@ -92,8 +92,8 @@ int RunParsed(const CommandSpec& table, const std::vector<std::string>& args, st
 }  // namespace
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  static const CommandSpec* const kTable = new CommandSpec(BuildCommandTable());
-  return Run(*kTable, args, out, err, RealEnv);
+  static const CommandSpec* const table = new CommandSpec(BuildCommandTable());
+  return Run(*table, args, out, err, RealEnv);
 }
 
 int Run(const CommandSpec& table, const std::vector<std::string>& args, std::ostream& out,

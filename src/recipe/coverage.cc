@@ -28,7 +28,9 @@ std::vector<std::string> ChainNames(const OverlayIndex& index, const RecipeMetad
   while (cur != nullptr && seen.insert(cur->name).second) {
     names.push_back(cur->name);
     const std::string& parent = cur->spec.base;
-    if (parent.empty() || parent == kBaseName) break;
+    if (parent.empty() || parent == kBaseName) {
+      break;
+    }
     cur = index.Find(parent);
   }
   return names;
@@ -37,7 +39,9 @@ std::vector<std::string> ChainNames(const OverlayIndex& index, const RecipeMetad
 bool CarriesAllStated(const Criteria& query, const Criteria& overlay) {
   for (Dimension d : kDimensions) {
     const std::string& want = query.Get(d);
-    if (IsSpecified(want) && overlay.Get(d) != want) return false;
+    if (IsSpecified(want) && overlay.Get(d) != want) {
+      return false;
+    }
   }
   return true;
 }
@@ -46,8 +50,12 @@ bool ExcludedOverlayProvides(const OverlayIndex& index, Dimension dim, std::stri
                              const std::vector<ExcludedOverlay>& excluded) {
   for (const auto& ex : excluded) {
     const RecipeMetadata* meta = index.Find(ex.name);
-    if (meta == nullptr || !meta->spec.criteria.has_value()) continue;
-    if (meta->spec.criteria->Get(dim) == want) return true;
+    if (meta == nullptr || !meta->spec.criteria.has_value()) {
+      continue;
+    }
+    if (meta->spec.criteria->Get(dim) == want) {
+      return true;
+    }
   }
   return false;
 }
@@ -55,7 +63,9 @@ bool ExcludedOverlayProvides(const OverlayIndex& index, Dimension dim, std::stri
 std::string JoinStrings(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += sep;
+    if (i > 0) {
+      out += sep;
+    }
     out += items[i];
   }
   return out;
@@ -68,10 +78,16 @@ bool SameDimensionSingletons(const std::vector<CompletionTuple>& tuples, std::st
   key->clear();
   values->clear();
   for (const auto& t : tuples) {
-    if (t.size() != 1) return false;
+    if (t.size() != 1) {
+      return false;
+    }
     const auto& [k, v] = *t.begin();
-    if (key->empty()) *key = k;
-    if (k != *key) return false;
+    if (key->empty()) {
+      *key = k;
+    }
+    if (k != *key) {
+      return false;
+    }
     values->push_back(v);
   }
   std::sort(values->begin(), values->end());
@@ -98,23 +114,31 @@ std::string CompletionClause(const Criteria& query, std::string_view dim, std::s
            " (valid: " + JoinStrings(values, ", ") + ")";
   }
   std::vector<std::string> rendered;
-  for (const auto& t : tuples) rendered.push_back("(" + TupleKey(t) + ")");
+  for (const auto& t : tuples) {
+    rendered.push_back("(" + TupleKey(t) + ")");
+  }
   return d + " '" + w +
          "' requires additional criteria; supported combinations: " + JoinStrings(rendered, ", ");
 }
 
 bool IsProperSubset(const CompletionTuple& sub, const CompletionTuple& super) {
-  if (sub.size() >= super.size()) return false;
+  if (sub.size() >= super.size()) {
+    return false;
+  }
   for (const auto& [k, v] : sub) {
     auto it = super.find(k);
-    if (it == super.end() || it->second != v) return false;
+    if (it == super.end() || it->second != v) {
+      return false;
+    }
   }
   return true;
 }
 
 Value StringsValue(const std::vector<std::string>& items) {
   Sequence seq;
-  for (const auto& s : items) seq.emplace_back(s);
+  for (const auto& s : items) {
+    seq.emplace_back(s);
+  }
   return Value(std::move(seq));
 }
 
@@ -129,7 +153,9 @@ OverlayIndex::OverlayIndex(const RecipeMetadata& base,
 OverlayIndex::OverlayIndex(const Store& store) : OverlayIndex(store.base(), store.overlays()) {}
 
 const RecipeMetadata* OverlayIndex::Find(std::string_view name) const {
-  if (name.empty() || name == kBaseName) return base_;
+  if (name.empty() || name == kBaseName) {
+    return base_;
+  }
   auto it = overlays_->find(std::string(name));
   return it == overlays_->end() ? nullptr : &it->second;
 }
@@ -167,22 +193,30 @@ std::vector<const RecipeMetadata*> OverlayIndex::FindMatchingOverlays(const Crit
     std::set<std::string> visited;
     std::string parent = m->spec.base;
     while (!parent.empty() && parent != kBaseName) {
-      if (!visited.insert(parent).second) break;
+      if (!visited.insert(parent).second) {
+        break;
+      }
       ancestors.insert(parent);
       const RecipeMetadata* p = Find(parent);
-      if (p == nullptr) break;
+      if (p == nullptr) {
+        break;
+      }
       parent = p->spec.base;
     }
   }
   std::vector<const RecipeMetadata*> leaves;
   for (const RecipeMetadata* m : matches) {
-    if (ancestors.count(m->name) == 0) leaves.push_back(m);
+    if (ancestors.count(m->name) == 0) {
+      leaves.push_back(m);
+    }
   }
   std::stable_sort(leaves.begin(), leaves.end(),
                    [](const RecipeMetadata* a, const RecipeMetadata* b) {
                      const int sa = a->spec.criteria->Specificity();
                      const int sb = b->spec.criteria->Specificity();
-                     if (sa != sb) return sa < sb;
+                     if (sa != sb) {
+                       return sa < sb;
+                     }
                      return a->name < b->name;
                    });
   return leaves;
@@ -201,7 +235,9 @@ Value ResolutionErrorDetails::ToValue() const {
       Sequence completions;
       for (const auto& t : u.valid_completions) {
         Mapping tm;
-        for (const auto& [k, v] : t) tm.Set(k, Value(v));
+        for (const auto& [k, v] : t) {
+          tm.Set(k, Value(v));
+        }
         completions.emplace_back(std::move(tm));
       }
       e.Set("validCompletions", Value(std::move(completions)));
@@ -222,12 +258,16 @@ Value ResolutionErrorDetails::ToValue() const {
   }
   if (!excluded_overlays.empty()) {
     Sequence seq;
-    for (const auto& e : excluded_overlays) seq.push_back(recipe::ToValue(e));
+    for (const auto& e : excluded_overlays) {
+      seq.push_back(recipe::ToValue(e));
+    }
     m.Set("excludedOverlays", Value(std::move(seq)));
   }
   if (!constraint_warnings.empty()) {
     Sequence seq;
-    for (const auto& w : constraint_warnings) seq.push_back(recipe::ToValue(w));
+    for (const auto& w : constraint_warnings) {
+      seq.push_back(recipe::ToValue(w));
+    }
     m.Set("constraintWarnings", Value(std::move(seq)));
   }
   return Value(std::move(m));
@@ -235,7 +275,9 @@ Value ResolutionErrorDetails::ToValue() const {
 
 std::vector<std::string> CoverageDimensionNames() {
   std::vector<std::string> names;
-  for (Dimension d : kDimensions) names.emplace_back(DimensionName(d));
+  for (Dimension d : kDimensions) {
+    names.emplace_back(DimensionName(d));
+  }
   return names;
 }
 
@@ -244,17 +286,23 @@ std::vector<std::string> UncoveredDimensions(const OverlayIndex& index, const Cr
   std::vector<std::string> uncovered;
   for (Dimension d : kDimensions) {
     const std::string& want = query.Get(d);
-    if (!IsSpecified(want)) continue;
+    if (!IsSpecified(want)) {
+      continue;
+    }
     bool covered = false;
     for (const auto& name : applied) {
       const RecipeMetadata* meta = index.Find(name);
-      if (meta == nullptr || !meta->spec.criteria.has_value()) continue;
+      if (meta == nullptr || !meta->spec.criteria.has_value()) {
+        continue;
+      }
       if (meta->spec.criteria->Get(d) == want) {
         covered = true;
         break;
       }
     }
-    if (!covered) uncovered.emplace_back(DimensionName(d));
+    if (!covered) {
+      uncovered.emplace_back(DimensionName(d));
+    }
   }
   return uncovered;
 }
@@ -263,7 +311,9 @@ std::string TupleKey(const CompletionTuple& tuple) {
   std::vector<std::string> parts;
   for (Dimension d : kDimensions) {
     auto it = tuple.find(std::string(DimensionName(d)));
-    if (it != tuple.end()) parts.push_back(it->first + "=" + it->second);
+    if (it != tuple.end()) {
+      parts.push_back(it->first + "=" + it->second);
+    }
   }
   return JoinStrings(parts, ", ");
 }
@@ -271,7 +321,9 @@ std::string TupleKey(const CompletionTuple& tuple) {
 std::vector<CompletionTuple> MinimalTuples(const std::vector<CompletionTuple>& in) {
   std::map<std::string, CompletionTuple> unique;
   for (const auto& t : in) {
-    if (t.empty()) continue;
+    if (t.empty()) {
+      continue;
+    }
     unique.emplace(TupleKey(t), t);
   }
   std::vector<CompletionTuple> out;
@@ -283,10 +335,14 @@ std::vector<CompletionTuple> MinimalTuples(const std::vector<CompletionTuple>& i
         break;
       }
     }
-    if (minimal) out.push_back(t);
+    if (minimal) {
+      out.push_back(t);
+    }
   }
   std::sort(out.begin(), out.end(), [](const CompletionTuple& a, const CompletionTuple& b) {
-    if (a.size() != b.size()) return a.size() < b.size();
+    if (a.size() != b.size()) {
+      return a.size() < b.size();
+    }
     return TupleKey(a) < TupleKey(b);
   });
   return out;
@@ -296,15 +352,23 @@ std::vector<CompletionTuple> CompletionTuplesFor(const OverlayIndex& index, cons
                                                  Dimension dim, std::string_view want) {
   std::vector<CompletionTuple> candidates;
   for (const auto& [name, overlay] : index.overlays()) {
-    if (!overlay.spec.criteria.has_value()) continue;
+    if (!overlay.spec.criteria.has_value()) {
+      continue;
+    }
     const Criteria& oc = *overlay.spec.criteria;
-    if (oc.Get(dim) != want) continue;
+    if (oc.Get(dim) != want) {
+      continue;
+    }
     CompletionTuple tuple;
     bool conflict = false;
     for (Dimension d : kDimensions) {
-      if (d == dim) continue;
+      if (d == dim) {
+        continue;
+      }
       const std::string& ov = oc.Get(d);
-      if (!IsSpecified(ov)) continue;
+      if (!IsSpecified(ov)) {
+        continue;
+      }
       const std::string& qv = query.Get(d);
       if (IsSpecified(qv)) {
         if (qv != ov) {
@@ -315,7 +379,9 @@ std::vector<CompletionTuple> CompletionTuplesFor(const OverlayIndex& index, cons
       }
       tuple[std::string(DimensionName(d))] = ov;
     }
-    if (!conflict) candidates.push_back(std::move(tuple));
+    if (!conflict) {
+      candidates.push_back(std::move(tuple));
+    }
   }
   return MinimalTuples(candidates);
 }
@@ -325,18 +391,28 @@ std::vector<StrictDimensionGap> StrictDimensionGaps(const OverlayIndex& index,
                                                     const std::vector<std::string>& applied) {
   for (const auto& name : applied) {
     const RecipeMetadata* meta = index.Find(name);
-    if (meta == nullptr || !meta->spec.criteria.has_value()) continue;
-    if (CarriesAllStated(query, *meta->spec.criteria)) return {};
+    if (meta == nullptr || !meta->spec.criteria.has_value()) {
+      continue;
+    }
+    if (CarriesAllStated(query, *meta->spec.criteria)) {
+      return {};
+    }
   }
   const std::set<std::string> applied_set(applied.begin(), applied.end());
   std::vector<StrictDimensionGap> gaps;
   for (Dimension d : kDimensions) {
-    if (!IsStrict(d) || IsSpecified(query.Get(d))) continue;
+    if (!IsStrict(d) || IsSpecified(query.Get(d))) {
+      continue;
+    }
     std::set<std::string> declared;
     for (const auto& [name, overlay] : index.overlays()) {
-      if (!overlay.spec.criteria.has_value()) continue;
+      if (!overlay.spec.criteria.has_value()) {
+        continue;
+      }
       const std::string& v = overlay.spec.criteria->Get(d);
-      if (IsSpecified(v)) declared.insert(v);
+      if (IsSpecified(v)) {
+        declared.insert(v);
+      }
     }
     std::vector<std::string> reachable;
     for (const auto& value : declared) {
@@ -350,9 +426,13 @@ std::vector<StrictDimensionGap> StrictDimensionGaps(const OverlayIndex& index,
             break;
           }
         }
-        if (reaches) break;
+        if (reaches) {
+          break;
+        }
       }
-      if (reaches) reachable.push_back(value);
+      if (reaches) {
+        reachable.push_back(value);
+      }
     }
     if (!reachable.empty()) {
       gaps.push_back(StrictDimensionGap{std::string(DimensionName(d)), std::move(reachable)});
@@ -372,13 +452,17 @@ Status VerifyCriteriaCoverage(const OverlayIndex& index, const Criteria& query,
   ctx.constraint_warnings = warnings;
   if (uncovered.empty()) {
     std::vector<StrictDimensionGap> gaps = StrictDimensionGaps(index, query, applied);
-    if (gaps.empty()) return OkStatus();
+    if (gaps.empty()) {
+      return OkStatus();
+    }
     std::vector<std::string> clauses;
     for (const auto& g : gaps) {
       clauses.push_back(g.dimension + " (valid: " + JoinStrings(g.valid_values, ", ") + ")");
     }
     ctx.strict_dimensions = std::move(gaps);
-    if (details != nullptr) *details = std::move(ctx);
+    if (details != nullptr) {
+      *details = std::move(ctx);
+    }
     return InvalidRequestError(query.ToString() +
                                " has no recipe covering that combination; specify " +
                                JoinStrings(clauses, ", "));
@@ -387,7 +471,9 @@ Status VerifyCriteriaCoverage(const OverlayIndex& index, const Criteria& query,
   for (const auto& dim_name : uncovered) {
     Dimension dim = Dimension::kService;
     for (Dimension d : kDimensions) {
-      if (DimensionName(d) == dim_name) dim = d;
+      if (DimensionName(d) == dim_name) {
+        dim = d;
+      }
     }
     const std::string& want = query.Get(dim);
     std::vector<CompletionTuple> tuples = CompletionTuplesFor(index, query, dim, want);
@@ -397,7 +483,9 @@ Status VerifyCriteriaCoverage(const OverlayIndex& index, const Criteria& query,
     ctx.uncovered.push_back(
         UncoveredDimension{dim_name, want, std::move(tuples), constraint_excluded});
   }
-  if (details != nullptr) *details = std::move(ctx);
+  if (details != nullptr) {
+    *details = std::move(ctx);
+  }
   return InvalidRequestError(JoinStrings(clauses, "; "));
 }
 

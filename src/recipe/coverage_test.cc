@@ -28,7 +28,9 @@ class Catalog {
     m.spec.base = std::move(parent);
     Criteria c;
     auto set = [](std::string& dst, const std::string& v) {
-      if (!v.empty()) dst = v;
+      if (!v.empty()) {
+        dst = v;
+      }
     };
     set(c.service, d.service);
     set(c.accelerator, d.accelerator);
@@ -55,17 +57,29 @@ class Catalog {
 
 Criteria Query(const Dims& d) {
   Criteria c;
-  if (!d.service.empty()) c.service = d.service;
-  if (!d.accelerator.empty()) c.accelerator = d.accelerator;
-  if (!d.intent.empty()) c.intent = d.intent;
-  if (!d.os.empty()) c.os = d.os;
-  if (!d.platform.empty()) c.platform = d.platform;
+  if (!d.service.empty()) {
+    c.service = d.service;
+  }
+  if (!d.accelerator.empty()) {
+    c.accelerator = d.accelerator;
+  }
+  if (!d.intent.empty()) {
+    c.intent = d.intent;
+  }
+  if (!d.os.empty()) {
+    c.os = d.os;
+  }
+  if (!d.platform.empty()) {
+    c.platform = d.platform;
+  }
   return c;
 }
 
 std::vector<std::string> Names(const std::vector<const RecipeMetadata*>& ms) {
   std::vector<std::string> out;
-  for (const auto* m : ms) out.push_back(m->name);
+  for (const auto* m : ms) {
+    out.push_back(m->name);
+  }
   return out;
 }
 
@@ -141,7 +155,9 @@ TEST(CoverageTest, MinimalTuplesDropsEmptiesSupersetsAndSorts) {
       {{"os", "cos"}},
   };
   std::vector<std::string> keys;
-  for (const auto& t : MinimalTuples(in)) keys.push_back(TupleKey(t));
+  for (const auto& t : MinimalTuples(in)) {
+    keys.push_back(TupleKey(t));
+  }
   EXPECT_THAT(keys, ElementsAre("os=cos", "os=ubuntu", "accelerator=gb200, intent=training",
                                 "accelerator=h100, intent=training"));
 }

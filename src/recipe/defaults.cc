@@ -10,19 +10,29 @@ namespace aicr::recipe {
 namespace {
 
 bool EqualsFold(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
+  if (a.size() != b.size()) {
+    return false;
+  }
   for (std::size_t i = 0; i < a.size(); ++i) {
     char x = a[i];
     char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
+    if (x >= 'A' && x <= 'Z') {
+      x = static_cast<char>(x - 'A' + 'a');
+    }
+    if (y >= 'A' && y <= 'Z') {
+      y = static_cast<char>(y - 'A' + 'a');
+    }
+    if (x != y) {
+      return false;
+    }
   }
   return true;
 }
 
 void SetIfEmpty(std::string& field, const std::string& value) {
-  if (field.empty() && !value.empty()) field = value;
+  if (field.empty() && !value.empty()) {
+    field = value;
+  }
 }
 
 }  // namespace
@@ -70,9 +80,13 @@ Status ApplyRegistryDefaults(const ComponentRegistry& registry,
     }
   }
   for (auto& ref : refs) {
-    if (ref.health_check_skip || !ref.health_check_asserts.empty()) continue;
+    if (ref.health_check_skip || !ref.health_check_asserts.empty()) {
+      continue;
+    }
     const RegistryComponent* config = registry.Find(ref.name);
-    if (config == nullptr || config->health_check_assert_file.empty()) continue;
+    if (config == nullptr || config->health_check_assert_file.empty()) {
+      continue;
+    }
     auto data = provider.Read(config->health_check_assert_file);
     if (!data.ok()) {
       return Status(data.status().code(), "failed to read healthCheck.assertFile for component " +
@@ -87,8 +101,12 @@ Status ApplyRegistryDefaults(const ComponentRegistry& registry,
 
 bool IsEffectiveChartVersion(std::string_view version) {
   std::string_view v = Trim(version);
-  if (v.empty()) return false;
-  if (v.front() == 'v') v.remove_prefix(1);
+  if (v.empty()) {
+    return false;
+  }
+  if (v.front() == 'v') {
+    v.remove_prefix(1);
+  }
   return !v.empty();
 }
 
@@ -178,15 +196,23 @@ std::string CoherenceProblem(const ComponentRef& ref) {
 Status ValidateCoherence(const std::vector<ComponentRef>& refs) {
   std::vector<std::string> problems;
   for (const auto& ref : refs) {
-    if (!ref.IsEnabled()) continue;
+    if (!ref.IsEnabled()) {
+      continue;
+    }
     std::string p = CoherenceProblem(ref);
-    if (!p.empty()) problems.push_back(std::move(p));
+    if (!p.empty()) {
+      problems.push_back(std::move(p));
+    }
   }
-  if (problems.empty()) return OkStatus();
+  if (problems.empty()) {
+    return OkStatus();
+  }
   std::sort(problems.begin(), problems.end());
   std::string msg = "recipe has incoherent component ref(s): ";
   for (std::size_t i = 0; i < problems.size(); ++i) {
-    if (i > 0) msg += "; ";
+    if (i > 0) {
+      msg += "; ";
+    }
     msg += problems[i];
   }
   return InvalidRequestError(std::move(msg));
@@ -196,7 +222,9 @@ Status ValidateRefNames(const std::vector<ComponentRef>& refs) {
   std::map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < refs.size(); ++i) {
     const std::string& name = refs[i].name;
-    if (name.empty()) continue;
+    if (name.empty()) {
+      continue;
+    }
     auto [it, inserted] = seen.emplace(name, i);
     if (!inserted) {
       return InvalidRequestError("recipe has duplicate component ref name " + Quoted(name) +

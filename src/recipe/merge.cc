@@ -130,8 +130,12 @@ std::optional<ValidationPhase> MergeValidationPhase(const std::optional<Validati
     out.checks = std::vector<std::string>{};
   } else if (base_checks + overlay_checks > 0) {
     std::vector<std::string> checks;
-    if (base->checks) UnionInto(checks, *base->checks);
-    if (overlay->checks) UnionInto(checks, *overlay->checks);
+    if (base->checks) {
+      UnionInto(checks, *base->checks);
+    }
+    if (overlay->checks) {
+      UnionInto(checks, *overlay->checks);
+    }
     out.checks = std::move(checks);
   }
 
@@ -142,20 +146,26 @@ std::optional<ValidationPhase> MergeValidationPhase(const std::optional<Validati
   } else if (base_cs + overlay_cs > 0) {
     std::map<std::string, Constraint> by_name;
     if (overlay->constraints) {
-      for (const auto& c : *overlay->constraints) by_name[c.name] = c;
+      for (const auto& c : *overlay->constraints) {
+        by_name[c.name] = c;
+      }
     }
     std::set<std::string> seen;
     std::vector<Constraint> cs;
     if (base->constraints) {
       for (const auto& c : *base->constraints) {
-        if (!seen.insert(c.name).second) continue;
+        if (!seen.insert(c.name).second) {
+          continue;
+        }
         auto it = by_name.find(c.name);
         cs.push_back(it != by_name.end() ? it->second : c);
       }
     }
     if (overlay->constraints) {
       for (const auto& c : *overlay->constraints) {
-        if (!seen.insert(c.name).second) continue;
+        if (!seen.insert(c.name).second) {
+          continue;
+        }
         cs.push_back(by_name[c.name]);
       }
     }
@@ -168,13 +178,21 @@ std::optional<ValidationPhase> MergeValidationPhase(const std::optional<Validati
 
 void MergeSpec(RecipeMetadataSpec& dst, const RecipeMetadataSpec& other) {
   std::map<std::string, Constraint> constraints;
-  for (const auto& c : dst.constraints) constraints[c.name] = c;
-  for (const auto& c : other.constraints) constraints[c.name] = c;
+  for (const auto& c : dst.constraints) {
+    constraints[c.name] = c;
+  }
+  for (const auto& c : other.constraints) {
+    constraints[c.name] = c;
+  }
   dst.constraints.clear();
-  for (auto& [name, c] : constraints) dst.constraints.push_back(std::move(c));
+  for (auto& [name, c] : constraints) {
+    dst.constraints.push_back(std::move(c));
+  }
 
   std::map<std::string, ComponentRef> refs;
-  for (const auto& r : dst.component_refs) refs[r.name] = r;
+  for (const auto& r : dst.component_refs) {
+    refs[r.name] = r;
+  }
   for (const auto& r : other.component_refs) {
     auto it = refs.find(r.name);
     if (it != refs.end()) {
@@ -184,7 +202,9 @@ void MergeSpec(RecipeMetadataSpec& dst, const RecipeMetadataSpec& other) {
     }
   }
   dst.component_refs.clear();
-  for (auto& [name, r] : refs) dst.component_refs.push_back(std::move(r));
+  for (auto& [name, r] : refs) {
+    dst.component_refs.push_back(std::move(r));
+  }
 
   if (other.validation.has_value()) {
     if (!dst.validation.has_value()) {

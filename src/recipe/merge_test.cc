@@ -22,7 +22,9 @@ ComponentRef Ref(std::string name) {
 
 std::vector<std::string> Names(const std::vector<ComponentRef>& refs) {
   std::vector<std::string> out;
-  for (const auto& r : refs) out.push_back(r.name);
+  for (const auto& r : refs) {
+    out.push_back(r.name);
+  }
   return out;
 }
 

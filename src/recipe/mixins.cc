@@ -17,7 +17,9 @@ using serialize::Value;
 std::string GoList(const std::vector<std::string>& items) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += " ";
+    if (i > 0) {
+      out += " ";
+    }
     out += items[i];
   }
   return out + "]";
@@ -28,10 +30,16 @@ std::string FirstEmptyMap(const Mapping& m, const std::string& prefix) {
   for (const auto& [key, value] : m) {
     const std::string path = prefix.empty() ? key : prefix + "." + key;
     const Mapping* nested = value.if_mapping();
-    if (nested == nullptr) continue;
-    if (nested->empty()) return path;
+    if (nested == nullptr) {
+      continue;
+    }
+    if (nested->empty()) {
+      return path;
+    }
     std::string found = FirstEmptyMap(*nested, path);
-    if (!found.empty()) return found;
+    if (!found.empty()) {
+      return found;
+    }
   }
   return "";
 }
@@ -65,10 +73,14 @@ std::string PathConfiguredInRaw(const Value& raw, const std::string& path) {
     const std::string seg =
         path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     const Value* val = cur->Find(seg);
-    if (val == nullptr) return "";
+    if (val == nullptr) {
+      return "";
+    }
     prefix = prefix.empty() ? seg : prefix + "." + seg;
     const Mapping* nested = val->if_mapping();
-    if (nested == nullptr || nested->empty() || dot == std::string::npos) return prefix;
+    if (nested == nullptr || nested->empty() || dot == std::string::npos) {
+      return prefix;
+    }
     cur = val;
     start = dot + 1;
   }
@@ -113,7 +125,9 @@ Result<std::vector<Value>> ExistingRawLayers(const catalog::DataProvider* provid
       AICR_ASSIGN_OR_RETURN(Value base,
                             ReadRawLayer(*provider, base_file, ref.name, "base values file",
                                          /*missing_ok=*/true, &missing));
-      if (!missing) layers.push_back(std::move(base));
+      if (!missing) {
+        layers.push_back(std::move(base));
+      }
     }
     AICR_ASSIGN_OR_RETURN(Value file, ReadRawLayer(*provider, ref.values_file, ref.name,
                                                    "values file", /*missing_ok=*/false, &missing));
@@ -164,7 +178,9 @@ Status CheckMixinOverrides(const std::string& mixin, const std::string& componen
   }
   for (auto it = existing_layers.rbegin(); it != existing_layers.rend(); ++it) {
     const Value* enabled = it->Find("enabled");
-    if (enabled == nullptr) continue;
+    if (enabled == nullptr) {
+      continue;
+    }
     if (enabled->is_bool() && !*enabled->if_bool()) {
       log::Warn("mixin " + Quoted(mixin) + " sets overrides on component " + Quoted(component) +
                     ", which the recipe's inheritance chain already disables (overrides.enabled: "
@@ -180,18 +196,42 @@ Status CheckMixinOverrides(const std::string& mixin, const std::string& componen
 }  // namespace
 
 std::string MixinUnsafeField(const ComponentRef& c) {
-  if (!c.chart.empty()) return "chart";
-  if (!c.type.empty()) return "type";
-  if (!c.source.empty()) return "source";
-  if (!c.version.empty()) return "version";
-  if (!c.tag.empty()) return "tag";
-  if (!c.path.empty()) return "path";
-  if (!c.values_file.empty()) return "valuesFile";
-  if (!c.patches.empty()) return "patches";
-  if (c.cleanup) return "cleanup";
-  if (!c.expected_resources.empty()) return "expectedResources";
-  if (!c.health_check_asserts.empty()) return "healthCheckAsserts";
-  if (c.health_check_skip) return "healthCheckSkip";
+  if (!c.chart.empty()) {
+    return "chart";
+  }
+  if (!c.type.empty()) {
+    return "type";
+  }
+  if (!c.source.empty()) {
+    return "source";
+  }
+  if (!c.version.empty()) {
+    return "version";
+  }
+  if (!c.tag.empty()) {
+    return "tag";
+  }
+  if (!c.path.empty()) {
+    return "path";
+  }
+  if (!c.values_file.empty()) {
+    return "valuesFile";
+  }
+  if (!c.patches.empty()) {
+    return "patches";
+  }
+  if (c.cleanup) {
+    return "cleanup";
+  }
+  if (!c.expected_resources.empty()) {
+    return "expectedResources";
+  }
+  if (!c.health_check_asserts.empty()) {
+    return "healthCheckAsserts";
+  }
+  if (c.health_check_skip) {
+    return "healthCheckSkip";
+  }
   return "";
 }
 
@@ -211,16 +251,22 @@ Result<std::set<std::string>> MergeMixins(const MixinSources& sources, RecipeMet
     return mixin_constraints;
   }
   std::set<std::string> existing_constraints;
-  for (const auto& c : spec.constraints) existing_constraints.insert(c.name);
+  for (const auto& c : spec.constraints) {
+    existing_constraints.insert(c.name);
+  }
   std::set<std::string> existing_components;
-  for (const auto& r : spec.component_refs) existing_components.insert(r.name);
+  for (const auto& r : spec.component_refs) {
+    existing_components.insert(r.name);
+  }
 
   const std::vector<std::string> names = spec.mixins;
   for (const auto& mixin_name : names) {
     const RecipeMixin* mixin = nullptr;
     if (sources.mixins != nullptr) {
       auto it = sources.mixins->find(mixin_name);
-      if (it != sources.mixins->end()) mixin = &it->second;
+      if (it != sources.mixins->end()) {
+        mixin = &it->second;
+      }
     }
     if (mixin == nullptr) {
       return NotFoundError("mixin " + Quoted(mixin_name) + " not found in recipes/mixins/");
@@ -257,7 +303,9 @@ Result<std::set<std::string>> MergeMixins(const MixinSources& sources, RecipeMet
               "registry-allowlisted Overrides paths to an existing component");
         }
       } else {
-        if (allowlist.empty()) continue;  // not opted into the mechanism: anything goes
+        if (allowlist.empty()) {
+          continue;  // not opted into the mechanism: anything goes
+        }
         if (!c.values_file.empty()) {
           return InvalidRequestError(
               "mixin " + Quoted(mixin_name) + " component " + Quoted(c.name) + " sets valuesFile " +
@@ -267,7 +315,9 @@ Result<std::set<std::string>> MergeMixins(const MixinSources& sources, RecipeMet
               "file");
         }
       }
-      if (!c.overrides.is_mapping() || c.overrides.if_mapping()->empty()) continue;
+      if (!c.overrides.is_mapping() || c.overrides.if_mapping()->empty()) {
+        continue;
+      }
       std::vector<Value> layers;
       if (is_existing) {
         auto existing = std::find_if(spec.component_refs.begin(), spec.component_refs.end(),
@@ -287,7 +337,9 @@ Result<std::set<std::string>> MergeMixins(const MixinSources& sources, RecipeMet
       existing_constraints.insert(c.name);
       mixin_constraints.insert(c.name);
     }
-    for (const auto& r : mixin->component_refs) existing_components.insert(r.name);
+    for (const auto& r : mixin->component_refs) {
+      existing_components.insert(r.name);
+    }
   }
   spec.mixins.clear();
   return mixin_constraints;

@@ -44,7 +44,9 @@ Result<std::vector<std::string>> TopologicalSort(const std::vector<ComponentRef>
   Graph g = BuildGraph(refs);
   std::set<std::string> ready;  // always sorted: smallest name first
   for (const auto& [name, degree] : g.in_degree) {
-    if (degree == 0) ready.insert(name);
+    if (degree == 0) {
+      ready.insert(name);
+    }
   }
   std::vector<std::string> order;
   while (!ready.empty()) {
@@ -52,7 +54,9 @@ Result<std::vector<std::string>> TopologicalSort(const std::vector<ComponentRef>
     ready.erase(ready.begin());
     order.push_back(node);
     for (const auto& dependent : g.dependents[node]) {
-      if (--g.in_degree[dependent] == 0) ready.insert(dependent);
+      if (--g.in_degree[dependent] == 0) {
+        ready.insert(dependent);
+      }
     }
   }
   if (order.size() != g.in_degree.size()) {
@@ -66,7 +70,9 @@ Result<std::vector<std::vector<std::string>>> TopologicalLevels(
   Graph g = BuildGraph(refs);
   std::set<std::string> current;
   for (const auto& [name, degree] : g.in_degree) {
-    if (degree == 0) current.insert(name);
+    if (degree == 0) {
+      current.insert(name);
+    }
   }
   std::vector<std::vector<std::string>> levels;
   std::size_t processed = 0;
@@ -76,7 +82,9 @@ Result<std::vector<std::vector<std::string>>> TopologicalLevels(
     std::set<std::string> next;
     for (const auto& node : current) {
       for (const auto& dependent : g.dependents[node]) {
-        if (--g.in_degree[dependent] == 0) next.insert(dependent);
+        if (--g.in_degree[dependent] == 0) {
+          next.insert(dependent);
+        }
       }
     }
     current = std::move(next);

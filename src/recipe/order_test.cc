@@ -15,7 +15,9 @@ ComponentRef Ref(std::string name, std::vector<std::string> deps = {}, bool enab
   ComponentRef r;
   r.name = std::move(name);
   r.dependency_refs = std::move(deps);
-  if (!enabled) r.overrides = serialize::ParseYaml("enabled: false").value();
+  if (!enabled) {
+    r.overrides = serialize::ParseYaml("enabled: false").value();
+  }
   return r;
 }
 

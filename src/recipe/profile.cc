@@ -15,11 +15,15 @@ namespace {
 using serialize::Value;
 
 bool ValidIdentifier(std::string_view s) {
-  if (s.empty()) return false;
+  if (s.empty()) {
+    return false;
+  }
   for (char c : s) {
     const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
+    if (!ok) {
+      return false;
+    }
   }
   return true;
 }
@@ -27,7 +31,9 @@ bool ValidIdentifier(std::string_view s) {
 std::string GoList(const std::vector<std::string>& items) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += " ";
+    if (i > 0) {
+      out += " ";
+    }
     out += items[i];
   }
   return out + "]";
@@ -49,21 +55,31 @@ struct Range {
 
 bool ParseVersion(std::string_view text, std::vector<long long>* parts) {
   std::string_view v = text;
-  if (!v.empty() && (v.front() == 'v' || v.front() == 'V')) v.remove_prefix(1);
-  if (v.empty()) return false;
+  if (!v.empty() && (v.front() == 'v' || v.front() == 'V')) {
+    v.remove_prefix(1);
+  }
+  if (v.empty()) {
+    return false;
+  }
   parts->clear();
   std::size_t start = 0;
   while (start <= v.size()) {
     const std::size_t dot = v.find('.', start);
     std::string_view seg = v.substr(start, dot == std::string_view::npos ? v.npos : dot - start);
-    if (seg.empty() || seg.size() > 15) return false;
+    if (seg.empty() || seg.size() > 15) {
+      return false;
+    }
     long long n = 0;
     for (char c : seg) {
-      if (c < '0' || c > '9') return false;
+      if (c < '0' || c > '9') {
+        return false;
+      }
       n = n * 10 + (c - '0');
     }
     parts->push_back(n);
-    if (dot == std::string_view::npos) break;
+    if (dot == std::string_view::npos) {
+      break;
+    }
     start = dot + 1;
   }
   return true;
@@ -75,10 +91,14 @@ std::optional<Range> ParseRange(std::string_view expr) {
   Range r;
   std::size_t i = 0;
   auto skip_ws = [&] {
-    while (i < expr.size() && std::isspace(static_cast<unsigned char>(expr[i]))) ++i;
+    while (i < expr.size() && std::isspace(static_cast<unsigned char>(expr[i]))) {
+      ++i;
+    }
   };
   skip_ws();
-  if (i == expr.size()) return std::nullopt;
+  if (i == expr.size()) {
+    return std::nullopt;
+  }
   while (i < expr.size()) {
     Bound b;
     if (expr.compare(i, 2, ">=") == 0 || expr.compare(i, 2, "<=") == 0) {
@@ -97,9 +117,13 @@ std::optional<Range> ParseRange(std::string_view expr) {
       ++i;
     }
     b.text = std::string(expr.substr(start, i - start));
-    if (!ParseVersion(b.text, &b.parts)) return std::nullopt;
+    if (!ParseVersion(b.text, &b.parts)) {
+      return std::nullopt;
+    }
     std::optional<Bound>& slot = b.op[0] == '>' ? r.lower : r.upper;
-    if (slot.has_value()) return std::nullopt;
+    if (slot.has_value()) {
+      return std::nullopt;
+    }
     slot = std::move(b);
     skip_ws();
   }
@@ -112,7 +136,9 @@ int CompareVersions(const std::vector<long long>& a, const std::vector<long long
   const std::size_t n = std::min(a.size(), b.size());
   *precision_differs = a.size() != b.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+    if (a[i] != b[i]) {
+      return a[i] < b[i] ? -1 : 1;
+    }
   }
   return 0;
 }
@@ -123,7 +149,9 @@ enum class Tighten { kNarrowed, kUnchanged, kUnsatisfiable, kPrecisionMismatch, 
 Tighten Stricter(const Bound& a, const Bound& b, bool lower, Bound* out) {
   bool precision_differs = false;
   const int cmp = CompareVersions(a.parts, b.parts, &precision_differs);
-  if (cmp == 0 && precision_differs) return Tighten::kPrecisionMismatch;
+  if (cmp == 0 && precision_differs) {
+    return Tighten::kPrecisionMismatch;
+  }
   if (cmp == 0) {
     const bool a_exclusive = a.op.size() == 1;
     const bool b_exclusive = b.op.size() == 1;
@@ -142,9 +170,15 @@ Tighten TightenRanges(std::string_view existing, std::string_view candidate, std
   }
   std::optional<Range> e = ParseRange(existing);
   std::optional<Range> c = ParseRange(candidate);
-  if (!e || !c) return Tighten::kIncomparable;
-  if (e->lower) e->lower->from_existing = true;
-  if (e->upper) e->upper->from_existing = true;
+  if (!e || !c) {
+    return Tighten::kIncomparable;
+  }
+  if (e->lower) {
+    e->lower->from_existing = true;
+  }
+  if (e->upper) {
+    e->upper->from_existing = true;
+  }
   Range r;
   for (int side = 0; side < 2; ++side) {
     const bool lower = side == 0;
@@ -154,7 +188,9 @@ Tighten TightenRanges(std::string_view existing, std::string_view candidate, std
     if (eb && cb) {
       Bound chosen;
       const Tighten t = Stricter(*eb, *cb, lower, &chosen);
-      if (t != Tighten::kNarrowed) return t;
+      if (t != Tighten::kNarrowed) {
+        return t;
+      }
       rb = std::move(chosen);
     } else if (eb) {
       rb = eb;
@@ -176,9 +212,13 @@ Tighten TightenRanges(std::string_view existing, std::string_view candidate, std
     return Tighten::kUnchanged;
   }
   std::string rendered;
-  if (r.lower) rendered = r.lower->op + " " + r.lower->text;
+  if (r.lower) {
+    rendered = r.lower->op + " " + r.lower->text;
+  }
   if (r.upper) {
-    if (!rendered.empty()) rendered += " ";
+    if (!rendered.empty()) {
+      rendered += " ";
+    }
     rendered += r.upper->op + " " + r.upper->text;
   }
   *out = std::move(rendered);
@@ -188,7 +228,9 @@ Tighten TightenRanges(std::string_view existing, std::string_view candidate, std
 }  // namespace
 
 Result<std::optional<ProfileSelection>> ParseProfileSelection(std::string_view raw) {
-  if (raw.empty()) return std::optional<ProfileSelection>();
+  if (raw.empty()) {
+    return std::optional<ProfileSelection>();
+  }
   const bool padded = std::isspace(static_cast<unsigned char>(raw.front())) ||
                       std::isspace(static_cast<unsigned char>(raw.back()));
   if (padded || std::count(raw.begin(), raw.end(), '=') != 1) {
@@ -221,10 +263,14 @@ Result<std::optional<EffectiveProfile>> ResolveProfileDeclaration(
       }
     }
   }
-  if (found.empty()) return std::optional<EffectiveProfile>();
+  if (found.empty()) {
+    return std::optional<EffectiveProfile>();
+  }
   if (found.size() > 1) {
     std::vector<std::string> sources;
-    for (const auto& [source, decl] : found) sources.push_back(source);
+    for (const auto& [source, decl] : found) {
+      sources.push_back(source);
+    }
     return InvalidRequestError("resolved composition has multiple profile declarations from " +
                                GoList(sources));
   }
@@ -242,9 +288,15 @@ Result<Constraint> TightenProfileConstraint(std::string_view profile, std::strin
     case Tighten::kNarrowed: {
       Constraint merged = existing;
       merged.value = tightened;
-      if (!candidate.remediation.empty()) merged.remediation = candidate.remediation;
-      if (!candidate.severity.empty()) merged.severity = candidate.severity;
-      if (!candidate.unit.empty()) merged.unit = candidate.unit;
+      if (!candidate.remediation.empty()) {
+        merged.remediation = candidate.remediation;
+      }
+      if (!candidate.severity.empty()) {
+        merged.severity = candidate.severity;
+      }
+      if (!candidate.unit.empty()) {
+        merged.unit = candidate.unit;
+      }
       return merged;
     }
     case Tighten::kUnchanged:
@@ -298,7 +350,9 @@ Result<std::optional<SelectedProfile>> ApplyEffectiveProfile(
   std::vector<std::string> names;
   for (const auto& [name, v] : decl.values) {
     names.push_back(name);
-    if (name == value_name) value = &v;
+    if (name == value_name) {
+      value = &v;
+    }
   }
   if (value == nullptr) {
     std::sort(names.begin(), names.end());
@@ -355,12 +409,20 @@ Result<std::optional<SelectedProfile>> ApplyEffectiveProfile(
                    [](const Constraint& a, const Constraint& b) { return a.name < b.name; });
 
   if (!value->readiness_constraints.empty()) {
-    if (!spec.validation.has_value()) spec.validation = ValidationConfig{};
-    if (!spec.validation->readiness.has_value()) spec.validation->readiness = ValidationPhase{};
+    if (!spec.validation.has_value()) {
+      spec.validation = ValidationConfig{};
+    }
+    if (!spec.validation->readiness.has_value()) {
+      spec.validation->readiness = ValidationPhase{};
+    }
     ValidationPhase& readiness = *spec.validation->readiness;
-    if (!readiness.constraints.has_value()) readiness.constraints = std::vector<Constraint>{};
+    if (!readiness.constraints.has_value()) {
+      readiness.constraints = std::vector<Constraint>{};
+    }
     std::set<std::string> names_in_use;
-    for (const auto& c : *readiness.constraints) names_in_use.insert(c.name);
+    for (const auto& c : *readiness.constraints) {
+      names_in_use.insert(c.name);
+    }
     for (const auto& c : value->readiness_constraints) {
       if (!names_in_use.insert(c.name).second) {
         return InvalidRequestError("profile " + Quoted(decl.name) + " value " + Quoted(value_name) +
@@ -374,7 +436,9 @@ Result<std::optional<SelectedProfile>> ApplyEffectiveProfile(
   for (const auto& fragment : value->component_refs) {
     ComponentRef& ref = spec.component_refs[component_index.at(fragment.name)];
     DeepMergeMap(ref.overrides, fragment.overrides);
-    if (!ref.overrides.is_mapping()) ref.overrides = Value::EmptyMapping();
+    if (!ref.overrides.is_mapping()) {
+      ref.overrides = Value::EmptyMapping();
+    }
   }
 
   return std::optional<SelectedProfile>(

@@ -17,7 +17,9 @@ using serialize::Value;
 
 Value Strings(const std::vector<std::string>& items) {
   Sequence seq;
-  for (const auto& s : items) seq.emplace_back(s);
+  for (const auto& s : items) {
+    seq.emplace_back(s);
+  }
   return Value(std::move(seq));
 }
 
@@ -30,12 +32,16 @@ Result<Value> HydrateResult(const RecipeResult& result,
   metadata.Set("appliedOverlays", Strings(result.metadata.applied_overlays));
   {
     Sequence seq;
-    for (const auto& e : result.metadata.excluded_overlays) seq.push_back(ToValue(e));
+    for (const auto& e : result.metadata.excluded_overlays) {
+      seq.push_back(ToValue(e));
+    }
     metadata.Set("excludedOverlays", Value(std::move(seq)));
   }
   {
     Sequence seq;
-    for (const auto& w : result.metadata.constraint_warnings) seq.push_back(ToValue(w));
+    for (const auto& w : result.metadata.constraint_warnings) {
+      seq.push_back(ToValue(w));
+    }
     metadata.Set("constraintWarnings", Value(std::move(seq)));
   }
   if (!result.metadata.gpu_driver_state.empty()) {
@@ -68,7 +74,9 @@ Result<Value> HydrateResult(const RecipeResult& result,
   }
   if (!result.constraints.empty()) {
     Sequence seq;
-    for (const auto& c : result.constraints) seq.push_back(ToValue(c));
+    for (const auto& c : result.constraints) {
+      seq.push_back(ToValue(c));
+    }
     out.Set("constraints", Value(std::move(seq)));
   }
 
@@ -78,22 +86,34 @@ Result<Value> HydrateResult(const RecipeResult& result,
     comp.Set("name", Value(ref.name));
     comp.Set("type", Value(ref.type));
     comp.Set("source", Value(ref.source));
-    if (!ref.namespace_.empty()) comp.Set("namespace", Value(ref.namespace_));
+    if (!ref.namespace_.empty()) {
+      comp.Set("namespace", Value(ref.namespace_));
+    }
     if (HasExternalChart(ref)) {
       comp.Set("chart", Value(EffectiveChart(ref)));
     } else if (!ref.chart.empty()) {
       comp.Set("chart", Value(ref.chart));
     }
-    if (!ref.version.empty()) comp.Set("version", Value(ref.version));
-    if (!ref.tag.empty()) comp.Set("tag", Value(ref.tag));
-    if (!ref.path.empty()) comp.Set("path", Value(ref.path));
-    if (!ref.dependency_refs.empty()) comp.Set("dependencyRefs", Strings(ref.dependency_refs));
+    if (!ref.version.empty()) {
+      comp.Set("version", Value(ref.version));
+    }
+    if (!ref.tag.empty()) {
+      comp.Set("tag", Value(ref.tag));
+    }
+    if (!ref.path.empty()) {
+      comp.Set("path", Value(ref.path));
+    }
+    if (!ref.dependency_refs.empty()) {
+      comp.Set("dependencyRefs", Strings(ref.dependency_refs));
+    }
     auto values = ResolveComponentValues(values_files, ref);
     if (!values.ok()) {
       return InternalError("failed to hydrate values for component " + Quoted(ref.name) + ": " +
                            values.status().message());
     }
-    if (values->size() > 0) comp.Set("values", std::move(values).value());
+    if (values->size() > 0) {
+      comp.Set("values", std::move(values).value());
+    }
     components.Set(ref.name, Value(std::move(comp)));
   }
   out.Set("components", Value(std::move(components)));
@@ -105,8 +125,12 @@ Result<Value> HydrateResult(const Store& store, const RecipeResult& result) {
 }
 
 Result<Value> Select(const Value& hydrated, std::string_view selector) {
-  if (!selector.empty() && selector.front() == '.') selector.remove_prefix(1);
-  if (selector.empty()) return hydrated;
+  if (!selector.empty() && selector.front() == '.') {
+    selector.remove_prefix(1);
+  }
+  if (selector.empty()) {
+    return hydrated;
+  }
   const std::string sel(selector);
   const Value* current = &hydrated;
   std::size_t start = 0;
@@ -122,18 +146,24 @@ Result<Value> Select(const Value& hydrated, std::string_view selector) {
     const Value* next = m->Find(part);
     if (next == nullptr) {
       std::vector<std::string> keys;
-      for (const auto& [k, v] : *m) keys.push_back(k);
+      for (const auto& [k, v] : *m) {
+        keys.push_back(k);
+      }
       std::sort(keys.begin(), keys.end());
       std::string available;
       for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (i > 0) available += ", ";
+        if (i > 0) {
+          available += ", ";
+        }
         available += keys[i];
       }
       return NotFoundError("selector " + Quoted(sel) + ": key " + Quoted(part) +
                            " not found, available keys: " + available);
     }
     current = next;
-    if (dot == std::string::npos) break;
+    if (dot == std::string::npos) {
+      break;
+    }
     start = dot + 1;
   }
   return *current;

@@ -91,9 +91,13 @@ Result<std::map<std::string, std::vector<std::string>>> MixinConstraintCandidate
     for (const RecipeMetadata* member : *chain) {
       for (const auto& mixin_name : member->spec.mixins) {
         auto it = mixins.find(mixin_name);
-        if (it == mixins.end()) continue;
+        if (it == mixins.end()) {
+          continue;
+        }
         for (const auto& c : it->second.constraints) {
-          if (seen.insert(c.name).second) out[c.name].push_back(candidate->name);
+          if (seen.insert(c.name).second) {
+            out[c.name].push_back(candidate->name);
+          }
         }
       }
     }
@@ -118,8 +122,12 @@ std::vector<const RecipeMetadata*> AppliedOverlays(const OverlayIndex& index,
                                                    const std::vector<std::string>& applied) {
   std::vector<const RecipeMetadata*> out;
   for (const auto& name : applied) {
-    if (name == kBaseName) continue;
-    if (const RecipeMetadata* m = index.Find(name); m != nullptr) out.push_back(m);
+    if (name == kBaseName) {
+      continue;
+    }
+    if (const RecipeMetadata* m = index.Find(name); m != nullptr) {
+      out.push_back(m);
+    }
   }
   return out;
 }
@@ -142,7 +150,9 @@ Result<ComposedSpec> ComposeChains(const OverlayIndex& index,
                                  chain.status().message());
     }
     for (const RecipeMetadata* member : *chain) {
-      if (!seen.insert(member->name).second) continue;
+      if (!seen.insert(member->name).second) {
+        continue;
+      }
       MergeSpec(out.spec, member->spec);
       out.applied.push_back(member->name);
     }
@@ -152,7 +162,9 @@ Result<ComposedSpec> ComposeChains(const OverlayIndex& index,
 
 Result<RecipeResult> Resolve(const Store& store, const Criteria& query,
                              const ResolveOptions& options) {
-  if (options.error_details != nullptr) *options.error_details = ResolutionErrorDetails{};
+  if (options.error_details != nullptr) {
+    *options.error_details = ResolutionErrorDetails{};
+  }
   const OverlayIndex index(store);
   const MixinSources sources{&store.mixins(), &store.registry(), &store.provider()};
   const ConstraintEvaluator* evaluator = options.evaluator;
@@ -187,9 +199,13 @@ Result<RecipeResult> Resolve(const Store& store, const Criteria& query,
     std::set<std::string> failed;
     std::vector<ConstraintWarning> mixin_warnings;
     for (const auto& c : composition.composed.spec.constraints) {
-      if (composition.mixin_constraints.count(c.name) == 0) continue;
+      if (composition.mixin_constraints.count(c.name) == 0) {
+        continue;
+      }
       AICR_ASSIGN_OR_RETURN(Evaluation e, Evaluate(*evaluator, c));
-      if (e.passed && e.error.empty()) continue;
+      if (e.passed && e.error.empty()) {
+        continue;
+      }
       auto it = contributors.find(c.name);
       if (it == contributors.end() || it->second.empty()) {
         return InternalError("failed to map mixin constraint to candidate chain: constraint " +

@@ -64,7 +64,9 @@ std::string Overlay(std::string_view name, std::string_view base, std::string_vi
                     std::string_view extra = "") {
   std::string s = "kind: RecipeMetadata\napiVersion: aicr.run/v1beta1\nmetadata:\n  name: " +
                   std::string(name) + "\nspec:\n";
-  if (!base.empty()) s += "  base: " + std::string(base) + "\n";
+  if (!base.empty()) {
+    s += "  base: " + std::string(base) + "\n";
+  }
   s += "  criteria: " + std::string(criteria) + "\n";
   s += extra;
   return s;
@@ -119,13 +121,17 @@ Criteria Eks(bool ubuntu = false) {
   c.service = "eks";
   c.accelerator = "h100";
   c.intent = "training";
-  if (ubuntu) c.os = "ubuntu";
+  if (ubuntu) {
+    c.os = "ubuntu";
+  }
   return c;
 }
 
 std::vector<std::string> RefNames(const RecipeResult& r) {
   std::vector<std::string> out;
-  for (const auto& ref : r.component_refs) out.push_back(ref.name);
+  for (const auto& ref : r.component_refs) {
+    out.push_back(ref.name);
+  }
   return out;
 }
 
@@ -193,8 +199,12 @@ class MapEvaluator : public ConstraintEvaluator {
   explicit MapEvaluator(std::map<std::string, std::string> actual) : actual_(std::move(actual)) {}
   Result<ConstraintOutcome> Evaluate(const Constraint& c) const override {
     auto it = actual_.find(c.name);
-    if (it == actual_.end()) return NotFoundError("measurement " + c.name + " not found");
-    if (it->second == "boom") return InternalError("evaluator exploded");
+    if (it == actual_.end()) {
+      return NotFoundError("measurement " + c.name + " not found");
+    }
+    if (it->second == "boom") {
+      return InternalError("evaluator exploded");
+    }
     const bool passed = c.value == it->second || c.value.rfind(">=", 0) == 0;
     return ConstraintOutcome{passed, it->second};
   }

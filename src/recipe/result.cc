@@ -240,12 +240,16 @@ Value ToValue(const RecipeResult& r) {
   SetListIfNotEmpty(md, "appliedOverlays", r.metadata.applied_overlays);
   if (!r.metadata.excluded_overlays.empty()) {
     Sequence seq;
-    for (const auto& e : r.metadata.excluded_overlays) seq.push_back(ToValue(e));
+    for (const auto& e : r.metadata.excluded_overlays) {
+      seq.push_back(ToValue(e));
+    }
     md.Set("excludedOverlays", Value(std::move(seq)));
   }
   if (!r.metadata.constraint_warnings.empty()) {
     Sequence seq;
-    for (const auto& w : r.metadata.constraint_warnings) seq.push_back(ToValue(w));
+    for (const auto& w : r.metadata.constraint_warnings) {
+      seq.push_back(ToValue(w));
+    }
     md.Set("constraintWarnings", Value(std::move(seq)));
   }
   SetIfNotEmpty(md, "gpuDriverState", r.metadata.gpu_driver_state);
@@ -261,11 +265,15 @@ Value ToValue(const RecipeResult& r) {
   }
   if (!r.constraints.empty()) {
     Sequence seq;
-    for (const auto& c : r.constraints) seq.push_back(ToValue(c));
+    for (const auto& c : r.constraints) {
+      seq.push_back(ToValue(c));
+    }
     out.Set("constraints", Value(std::move(seq)));
   }
   Sequence refs;
-  for (const auto& ref : r.component_refs) refs.push_back(ToValue(ref));
+  for (const auto& ref : r.component_refs) {
+    refs.push_back(ToValue(ref));
+  }
   out.Set("componentRefs", Value(std::move(refs)));
   out.Set("deploymentOrder", Strings(r.deployment_order));
   if (r.validation.has_value()) {
