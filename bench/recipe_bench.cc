@@ -50,14 +50,8 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_LoadCatalogue", BM_LoadCatalogue);
   auto store = aicr::recipe::GetStore(aicr::catalog::EmbeddedProvider());
   if (store.ok()) {
-    std::set<std::string> bases;
-    for (const auto& [name, o] : (*store)->overlays()) {
-      bases.insert(o.spec.base);
-    }
-    for (const auto& [name, o] : (*store)->overlays()) {
-      if (o.spec.criteria.has_value() && bases.count(name) == 0) {
-        benchmark::RegisterBenchmark(("BM_ResolveLeaf/" + name).c_str(), BM_ResolveLeaf, name);
-      }
+    for (const std::string& name : (*store)->LeafNames()) {
+      benchmark::RegisterBenchmark(("BM_ResolveLeaf/" + name).c_str(), BM_ResolveLeaf, name);
     }
   }
   benchmark::Initialize(&argc, argv);

@@ -41,18 +41,6 @@ std::vector<std::string> SortedLines(const std::string& text) {
   return lines;
 }
 
-/// Skips the test when a shell is missing, except on CI where that is a failure.
-#define REQUIRE_PROGRAM(name)                           \
-  do {                                                  \
-    if (!HaveProgram(name)) {                           \
-      const char* ci = std::getenv("CI");               \
-      if (ci != nullptr && std::string(ci) == "true") { \
-        FAIL() << name << " is required on CI";         \
-      }                                                 \
-      GTEST_SKIP() << name << " is not installed";      \
-    }                                                   \
-  } while (false)
-
 class BashCompletionTest : public ::testing::Test {
  protected:
   void SetUp() override {

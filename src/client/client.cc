@@ -308,13 +308,6 @@ Result<std::vector<ListItem>> Client::ListRecipes(const ListRequest& request) co
     }
   }
 
-  std::set<std::string> bases;
-  for (const auto& [name, overlay] : store->overlays()) {
-    if (!overlay.spec.base.empty()) {
-      bases.insert(overlay.spec.base);
-    }
-  }
-
   std::vector<ListItem> items;
   for (const auto& [name, overlay] : store->overlays()) {
     const recipe::Criteria criteria = overlay.spec.criteria.value_or(recipe::Criteria{});
@@ -330,7 +323,7 @@ Result<std::vector<ListItem>> Client::ListRecipes(const ListRequest& request) co
     ListItem item;
     item.name = name;
     item.criteria = criteria;
-    item.is_leaf = overlay.spec.criteria.has_value() && bases.count(name) == 0;
+    item.is_leaf = store->IsLeaf(name);
     item.source = std::string(store->OverlaySource(name));
     item.profile = overlay.spec.profile;
     if (item.is_leaf && !request.skip_health) {

@@ -234,6 +234,33 @@ std::string_view Store::OverlaySource(std::string_view name) const {
   return it == overlay_sources_.end() ? std::string_view() : std::string_view(it->second);
 }
 
+bool Store::IsLeaf(std::string_view name) const {
+  const auto it = overlays_.find(std::string(name));
+  if (it == overlays_.end() || !it->second.spec.criteria.has_value()) {
+    return false;
+  }
+  for (const auto& [other, overlay] : overlays_) {
+    if (overlay.spec.base == name) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> Store::LeafNames() const {
+  std::set<std::string> bases;
+  for (const auto& [name, overlay] : overlays_) {
+    bases.insert(overlay.spec.base);
+  }
+  std::vector<std::string> out;
+  for (const auto& [name, overlay] : overlays_) {
+    if (overlay.spec.criteria.has_value() && bases.count(name) == 0) {
+      out.push_back(name);
+    }
+  }
+  return out;
+}
+
 const RecipeMetadata* Store::Find(std::string_view name) const {
   if (name == "base") {
     return &base_;

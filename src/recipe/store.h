@@ -37,6 +37,10 @@ class Store {
   /// The provider the store was loaded from (for health-check asserts and files).
   const catalog::DataProvider& provider() const { return *provider_; }
 
+  /// Leaves: overlays with criteria that no other overlay names as its base, by name.
+  std::vector<std::string> LeafNames() const;
+  bool IsLeaf(std::string_view name) const;
+
   /// The overlay named `name` (base included under "base"), or nullptr.
   const RecipeMetadata* Find(std::string_view name) const;
 

@@ -84,15 +84,9 @@ TEST(PreparsedStoreTest, EmbeddedJsonLoadsTheSameStoreAsTheYaml) {
 
   // Every leaf (an overlay with criteria that no other overlay builds on) resolves to
   // the same result, byte for byte and in key order.
-  std::set<std::string> bases;
-  for (const auto& [name, overlay] : a.overlays()) {
-    bases.insert(overlay.spec.base);
-  }
   int leaves = 0;
-  for (const auto& [name, overlay] : a.overlays()) {
-    if (!overlay.spec.criteria.has_value() || bases.contains(name)) {
-      continue;
-    }
+  for (const std::string& name : a.LeafNames()) {
+    const RecipeMetadata& overlay = *a.Find(name);
     ++leaves;
     const Result<RecipeResult> ra = Resolve(a, *overlay.spec.criteria);
     const Result<RecipeResult> rb = Resolve(b, *overlay.spec.criteria);

@@ -221,6 +221,21 @@ TEST(StoreTest, ChainUnknownBase) {
                        "recipe \"nope\" not found (referenced in inheritance chain)"));
 }
 
+TEST(StoreTest, LeavesAreOverlaysWithCriteriaThatNothingBuildsOn) {
+  auto store = Load(Catalogue({
+      {"overlays/a.yaml", Overlay("a", "  criteria: {service: eks}\n")},
+      {"overlays/b.yaml",
+       Overlay("b", "  base: a\n  criteria: {service: eks, intent: training}\n")},
+      {"overlays/c.yaml", Overlay("c", "  base: a\n")},
+  }));
+  ASSERT_THAT(store, IsOk());
+  EXPECT_THAT((*store)->LeafNames(), ElementsAre("b"));
+  EXPECT_TRUE((*store)->IsLeaf("b"));
+  EXPECT_FALSE((*store)->IsLeaf("a"));  // a base of b and c
+  EXPECT_FALSE((*store)->IsLeaf("c"));  // no criteria
+  EXPECT_FALSE((*store)->IsLeaf("missing"));
+}
+
 TEST(StoreTest, InheritanceCyclesAreRejectedAtLoad) {
   // A cycle member is its own ancestor and would silently never match; the loader
   // names the first overlay (by name) on the cycle instead.

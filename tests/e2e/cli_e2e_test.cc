@@ -34,17 +34,6 @@ ProcessResult Aicr(std::vector<std::string> args, ProcessOptions options = {}) {
   return RunProcess(args, options);
 }
 
-#define REQUIRE_PROGRAM(name)                           \
-  do {                                                  \
-    if (!HaveProgram(name)) {                           \
-      const char* ci = std::getenv("CI");               \
-      if (ci != nullptr && std::string(ci) == "true") { \
-        FAIL() << name << " is required on CI";         \
-      }                                                 \
-      GTEST_SKIP() << name << " is not installed";      \
-    }                                                   \
-  } while (false)
-
 std::string TempDir() { return ::aicr::testing::TestTempDir(); }
 
 TEST(CliE2ETest, VersionLine) {

@@ -192,3 +192,16 @@ inline bool HaveProgram(const std::string& program) {
 }
 
 }  // namespace aicr::testing
+
+/// Skips the test when `name` is not on PATH, except on CI (CI=true), where a
+/// missing program is a failure: CI installs every tool the tests use.
+#define REQUIRE_PROGRAM(name)                           \
+  do {                                                  \
+    if (!::aicr::testing::HaveProgram(name)) {          \
+      const char* ci = std::getenv("CI");               \
+      if (ci != nullptr && std::string(ci) == "true") { \
+        FAIL() << (name) << " is required on CI";       \
+      }                                                 \
+      GTEST_SKIP() << (name) << " is not installed";    \
+    }                                                   \
+  } while (false)

@@ -83,21 +83,6 @@ std::shared_ptr<const recipe::Store> Load(unsigned seed) {
   return store.ok() ? *store : nullptr;
 }
 
-// Leaves: overlays with criteria that no other overlay names as its base.
-std::vector<std::string> Leaves(const recipe::Store& store) {
-  std::set<std::string> bases;
-  for (const auto& [name, o] : store.overlays()) {
-    bases.insert(o.spec.base);
-  }
-  std::vector<std::string> out;
-  for (const auto& [name, o] : store.overlays()) {
-    if (o.spec.criteria.has_value() && bases.count(name) == 0) {
-      out.push_back(name);
-    }
-  }
-  return out;
-}
-
 std::string Render(const recipe::Store& store, const recipe::Criteria& q) {
   recipe::ResolveOptions opts;
   opts.version = "v0.0.0-golden";
@@ -113,7 +98,7 @@ TEST(GoldenTest, EveryLeafResolvesToItsGoldenRecipe) {
   const auto b = Load(2);
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
-  const std::vector<std::string> leaves = Leaves(*a);
+  const std::vector<std::string> leaves = a->LeafNames();
   ASSERT_FALSE(leaves.empty());
   std::set<std::string> expected_files;
   for (const std::string& leaf : leaves) {
