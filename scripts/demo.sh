@@ -19,3 +19,9 @@ echo
 echo "\$ aicr query ... --selector components.gpu-operator.chart"
 "${aicr}" query --service eks --accelerator h100 --os ubuntu --intent training \
   --platform kubeflow --selector components.gpu-operator.chart
+echo
+echo "\$ aicr bundle -r out/recipe.yaml -o out/bundle --system-node-selector nodeGroup=system --accelerated-node-selector nvidia.com/gpu.present=true"
+rm -rf out/bundle
+"${aicr}" bundle -r out/recipe.yaml -o out/bundle --system-node-selector nodeGroup=system \
+  --accelerated-node-selector nvidia.com/gpu.present=true
+ls out/bundle

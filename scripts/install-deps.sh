@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the build, the tests and the developer targets need on Debian 12.
 # Idempotent: packages already present are not reinstalled; nothing is fetched from
-# anywhere but Debian's package archive (and, later, the npm registry for pinned test tools).
+# anywhere but Debian's package archive and, for the pinned test tools
+# (tests/tools/package-lock.json, see scripts/install-tools.sh), the npm registry.
 set -euo pipefail
 
 readonly APT_PACKAGES=(
@@ -28,6 +29,8 @@ readonly APT_PACKAGES=(
   zsh
   fish
   shellcheck
+  unzip
+  jq
 )
 
 missing=()
@@ -36,6 +39,13 @@ for pkg in "${APT_PACKAGES[@]}"; do
     missing+=("${pkg}")
   fi
 done
+
+# Node.js and npm run scripts/install-tools.sh. A machine may carry a Node.js build
+# that bundles npm (so Debian's separate npm package would conflict): only ask apt
+# for them when no npm is on PATH.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if ((${#missing[@]} > 0)); then
   if [[ ${EUID} -ne 0 ]]; then
@@ -49,3 +59,6 @@ if ((${#missing[@]} > 0)); then
 else
   echo "install-deps: all ${#APT_PACKAGES[@]} packages present" >&2
 fi
+
+# Real helm and kubectl for the conformance tests (idempotent, fast when present).
+bash "$(dirname "${BASH_SOURCE[0]}")/install-tools.sh"

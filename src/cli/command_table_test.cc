@@ -19,7 +19,8 @@ TEST(CommandTableTest, RealAndTestTablesAreValid) {
 }
 
 TEST(CommandTableTest, RealTableHoldsOnlyImplementedCommands) {
-  EXPECT_THAT(SubcommandNames(BuildCommandTable()), ElementsAre("completion", "query", "recipe"));
+  EXPECT_THAT(SubcommandNames(BuildCommandTable()),
+              ElementsAre("bundle", "completion", "query", "recipe"));
   const CommandSpec table = BuildCommandTable();
   const CommandSpec* recipe = FindSubcommand(table, "recipe");
   ASSERT_NE(recipe, nullptr);

@@ -14,6 +14,9 @@ CommandSpec RecipeCommand();
 /// `aicr query --selector <path>`.
 CommandSpec QueryCommand();
 
+/// `aicr bundle -r <recipe>`.
+CommandSpec BundleCommand();
+
 /// `aicr completion bash|fish|zsh`.
 CommandSpec CompletionCommand();
 

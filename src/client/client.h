@@ -14,6 +14,7 @@
 
 #include "base/cancel.h"
 #include "base/result.h"
+#include "bundler/bundler.h"
 #include "catalog/data_provider.h"
 #include "recipe/coverage.h"
 #include "recipe/result.h"
@@ -87,6 +88,13 @@ struct ComponentInfo {
   std::string source;  ///< repository, OCI location or Kustomize source
 };
 
+/// `aicr bundle` input.
+struct BundleRequest {
+  std::string recipe;    ///< RecipeResult source: file, http(s) URL, cm://ns/name or `-`
+  std::string data_dir;  ///< --data
+  bundler::BundleOptions options;
+};
+
 class Client {
  public:
   struct Options {
@@ -116,6 +124,16 @@ class Client {
 
   /// Every registry component, sorted by name.
   Result<std::vector<ComponentInfo>> ListComponents(const std::string& data_dir) const;
+
+  /// Reads the recipe, loads the catalogue of `data_dir` and runs the bundle
+  /// pipeline in memory (nothing is written; see bundler::PublishBundle).
+  /// INVALID_REQUEST `required flag --recipe not set` without a recipe; the
+  /// recipe's read and decode errors carry `recipe "<source>"` context.
+  Result<bundler::BundleOutput> Bundle(const BundleRequest& request) const;
+
+  /// Writes a bundle to `output_dir` through a verified staging directory; the
+  /// previous content is kept on any failure (bundler::PublishBundle).
+  Status PublishBundle(const bundler::BundleOutput& bundle, const std::string& output_dir) const;
 
   /// The provider for `data_dir` (the embedded one when empty), cached per process.
   Result<const catalog::DataProvider*> Provider(const std::string& data_dir) const;

@@ -516,10 +516,10 @@ TEST(EmbeddedStoreTest, LoadsWithoutError) {
     EXPECT_EQ(s.OverlaySource(name), "embedded") << name;
   }
   EXPECT_EQ(s.overlays().size(), 136u);
-  EXPECT_THAT(s.mixins().size(), 11u);
+  EXPECT_THAT(s.mixins().size(), 16u);
   EXPECT_NE(s.mixins().find("os-ubuntu"), s.mixins().end());
   EXPECT_EQ(s.registry().api_version(), "aicr.run/v1beta1");
-  EXPECT_EQ(s.registry().components().size(), 48u);
+  EXPECT_EQ(s.registry().components().size(), 51u);
   EXPECT_NE(s.registry().Find("gpu-operator"), nullptr);
   EXPECT_NE(s.values_files().find("components/gpu-operator/values.yaml"), s.values_files().end());
   for (const auto& [path, bytes] : s.values_files()) {

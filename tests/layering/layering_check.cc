@@ -33,7 +33,7 @@ const std::vector<std::pair<std::string, std::string>>& ThirdPartyOwners() {
   static const std::vector<std::pair<std::string, std::string>> kOwners = {
       {"yaml-cpp/", "serialize"}, {"nlohmann/", "serialize"},
       {"curl/", "serialize"},     {"CLI/", "cli"},
-      {"httplib.h", "server"},
+      {"httplib.h", "server"},    {"openssl/", "checksum"},
   };
   return kOwners;
 }

@@ -1,24 +1,32 @@
 // Lint over the embedded catalogue (recipes/): the data rules upstream enforces in
-// CI, applied to our own files. Each test names the offending file or overlay.
+// CI, applied to our own files. The rules live in catalog_rules.{h,cc}, one function
+// per rule over a DataProvider, so that the second half of this file can prove each
+// one fires on a small, deliberately broken in-memory catalogue.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <map>
-#include <set>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/data_provider.h"
-#include "recipe/resolver.h"
+#include "recipe/registry.h"
 #include "recipe/store.h"
-#include "serialize/yaml_reader.h"
+#include "tests/lint/catalog_rules.h"
 
 namespace aicr {
 namespace {
 
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+const catalog::DataProvider& Embedded() { return catalog::EmbeddedProvider(); }
 
 const recipe::Store& Store() {
   static const std::shared_ptr<const recipe::Store> store = [] {
@@ -29,222 +37,103 @@ const recipe::Store& Store() {
   return *store;
 }
 
-// Every component ref of every overlay, base and mixin, with where it is.
-std::vector<std::pair<std::string, const recipe::ComponentRef*>> AllRefs() {
-  std::vector<std::pair<std::string, const recipe::ComponentRef*>> out;
-  for (const recipe::ComponentRef& r : Store().base().spec.component_refs) {
-    out.emplace_back(Store().base().path, &r);
-  }
-  for (const auto& [name, o] : Store().overlays()) {
-    for (const recipe::ComponentRef& r : o.spec.component_refs) {
-      out.emplace_back(o.path, &r);
-    }
-  }
-  for (const auto& [name, m] : Store().mixins()) {
-    for (const recipe::ComponentRef& r : m.component_refs) {
-      out.emplace_back(m.path, &r);
-    }
-  }
-  return out;
-}
+// --- the embedded catalogue --------------------------------------------------
 
 TEST(CatalogLintTest, CatalogueLoads) { ASSERT_NE(&Store(), nullptr); }
 
 TEST(CatalogLintTest, ReferencedFilesExist) {
-  std::vector<std::string> missing;
-  const catalog::DataProvider& data = catalog::EmbeddedProvider();
-  for (const auto& [where, ref] : AllRefs()) {
-    std::vector<std::string> files = ref->manifest_files;
-    files.insert(files.end(), ref->pre_manifest_files.begin(), ref->pre_manifest_files.end());
-    if (!ref->values_file.empty()) {
-      files.push_back(ref->values_file);
-    }
-    for (const std::string& f : files) {
-      if (!data.Has(f)) {
-        missing.push_back(where + ": " + ref->name + " -> " + f);
-      }
-    }
-  }
-  for (const recipe::RegistryComponent& c : Store().registry().components()) {
-    for (const std::string& f : c.manifest_files) {
-      if (!data.Has(f)) {
-        missing.push_back("registry.yaml: " + c.name + " -> " + f);
-      }
-    }
-  }
-  EXPECT_THAT(missing, IsEmpty());
+  EXPECT_THAT(lint::ReferencedFilesExist(Embedded()), IsEmpty());
 }
 
 TEST(CatalogLintTest, ComponentsAreRegistered) {
-  std::vector<std::string> unknown;
-  for (const auto& [where, ref] : AllRefs()) {
-    if (Store().registry().Find(ref->name) == nullptr) {
-      unknown.push_back(where + ": " + ref->name);
-    }
-  }
-  EXPECT_THAT(unknown, IsEmpty());
+  EXPECT_THAT(lint::ComponentsAreRegistered(Embedded()), IsEmpty());
 }
 
 TEST(CatalogLintTest, NoVersionPinsOutsideTheRegistry) {
-  std::vector<std::string> pinned;
-  for (const auto& [where, ref] : AllRefs()) {
-    if (!ref->version.empty() || !ref->tag.empty()) {
-      pinned.push_back(where + ": " + ref->name);
-    }
-  }
-  EXPECT_THAT(pinned, IsEmpty());
+  EXPECT_THAT(lint::NoVersionPinsOutsideTheRegistry(Embedded()), IsEmpty());
 }
 
 TEST(CatalogLintTest, EveryComponentHasAHealthCheck) {
-  std::vector<std::string> problems;
-  for (const recipe::RegistryComponent& c : Store().registry().components()) {
-    if (c.health_check_assert_file.empty()) {
-      problems.push_back(c.name + ": no healthCheck.assertFile");
-    } else if (!catalog::EmbeddedProvider().Has(c.health_check_assert_file)) {
-      problems.push_back(c.name + ": missing " + c.health_check_assert_file);
-    }
-  }
-  EXPECT_THAT(problems, IsEmpty());
+  EXPECT_THAT(lint::EveryComponentHasAHealthCheck(Embedded()), IsEmpty());
 }
 
 TEST(CatalogLintTest, NoTwoOverlaysShareCriteria) {
-  std::map<std::string, std::string> seen;
-  std::vector<std::string> dupes;
-  for (const auto& [name, o] : Store().overlays()) {
-    if (!o.spec.criteria.has_value()) {
-      continue;
-    }
-    const std::string key = o.spec.criteria->ToString();
-    const auto [it, inserted] = seen.emplace(key, name);
-    if (!inserted) {
-      dupes.push_back(it->second + " and " + name + ": " + key);
-    }
-  }
-  EXPECT_THAT(dupes, IsEmpty());
+  EXPECT_THAT(lint::NoTwoOverlaysShareCriteria(Embedded()), IsEmpty());
 }
 
 TEST(CatalogLintTest, ChainsResolveAndStayShallow) {
-  std::vector<std::string> problems;
-  for (const auto& [name, o] : Store().overlays()) {
-    auto chain = Store().Chain(name);
-    if (!chain.ok()) {
-      problems.push_back(name + ": " + chain.status().message());
-    } else if (chain->size() > 10) {
-      problems.push_back(name + ": chain depth " + std::to_string(chain->size()));
-    }
-    if (!o.spec.base.empty() && o.spec.base != "base" && !o.spec.criteria.has_value()) {
-      problems.push_back(name + ": an overlay with a base needs criteria");
-    }
-  }
-  EXPECT_THAT(problems, IsEmpty());
+  EXPECT_THAT(lint::ChainsResolveAndStayShallow(Embedded()), IsEmpty());
 }
 
 TEST(CatalogLintTest, EveryOverlayMergesWithBase) {
-  // Each overlay's own criteria resolve: the chain merges with base, mixins apply,
-  // dependencies exist and order without cycles, and the result is coherent.
-  std::vector<std::string> problems;
-  for (const auto& [name, o] : Store().overlays()) {
-    if (!o.spec.criteria.has_value()) {
-      continue;
-    }
-    auto r = recipe::Resolve(Store(), *o.spec.criteria, {});
-    if (!r.ok()) {
-      problems.push_back(name + ": " + r.status().message());
-      continue;
-    }
-    const auto& applied = r->metadata.applied_overlays;
-    if (std::find(applied.begin(), applied.end(), name) == applied.end()) {
-      problems.push_back(name + ": not applied when its own criteria are requested");
-    }
-  }
-  EXPECT_THAT(problems, IsEmpty());
+  EXPECT_THAT(lint::EveryOverlayMergesWithBase(Embedded()), IsEmpty());
 }
 
 TEST(CatalogLintTest, ResolvedHelmComponentsArePinned) {
-  std::vector<std::string> problems;
-  for (const auto& [name, o] : Store().overlays()) {
-    if (!o.spec.criteria.has_value()) {
-      continue;
-    }
-    auto r = recipe::Resolve(Store(), *o.spec.criteria, {});
-    if (!r.ok()) {
-      continue;  // reported by EveryOverlayMergesWithBase
-    }
-    for (const recipe::ComponentRef& ref : r->component_refs) {
-      if (ref.IsEnabled() && ref.type == "Helm" && !ref.source.empty()) {
-        const recipe::RegistryComponent* reg = Store().registry().Find(ref.name);
-        if (ref.version.empty()) {
-          problems.push_back(name + ": " + ref.name + " has no version");
-        } else if (reg != nullptr && reg->helm.has_value() &&
-                   ref.version != reg->helm->default_version) {
-          problems.push_back(name + ": " + ref.name + " " + ref.version + " != registry " +
-                             reg->helm->default_version);
-        }
-      }
-    }
-  }
-  EXPECT_THAT(problems, IsEmpty());
+  EXPECT_THAT(lint::ResolvedHelmComponentsArePinned(Embedded()), IsEmpty());
 }
 
-// Every check an overlay or mixin declares resolves to exactly one validator of
-// that phase in validators/catalog.yaml, and validator names are unique.
+// Every check an overlay declares resolves to exactly one validator of that phase
+// in validators/catalog.yaml, and validator names are unique.
 TEST(CatalogLintTest, DeclaredChecksResolveToOneValidator) {
-  auto bytes = catalog::EmbeddedProvider().Read("validators/catalog.yaml");
-  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
-  auto doc = serialize::ParseYaml(*bytes);
-  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
-  const serialize::Value* list = doc->Find("validators");
-  ASSERT_NE(list, nullptr);
-  ASSERT_TRUE(list->is_sequence());
-  std::map<std::string, std::string> phase_of;
-  std::vector<std::string> problems;
-  for (const serialize::Value& v : *list->if_sequence()) {
-    const serialize::Value* name = v.Find("name");
-    const serialize::Value* phase = v.Find("phase");
-    if (name == nullptr || !name->is_string() || phase == nullptr || !phase->is_string()) {
-      problems.push_back("validator without a name or phase: " + v.DebugString());
-      continue;
-    }
-    if (!phase_of.emplace(*name->if_string(), *phase->if_string()).second) {
-      problems.push_back("duplicate validator " + *name->if_string());
-    }
+  EXPECT_THAT(lint::DeclaredChecksResolveToOneValidator(Embedded()), IsEmpty());
+  EXPECT_GE(lint::ValidatorCount(Embedded()), 20u);
+}
+
+TEST(CatalogLintTest, CriteriaValuesAreKnown) {
+  EXPECT_THAT(lint::CriteriaValuesAreKnown(Embedded()), IsEmpty());
+}
+
+TEST(CatalogLintTest, CustomResourceManifestsDeclareHooks) {
+  EXPECT_THAT(lint::CustomResourceManifestsDeclareHooks(Embedded()), IsEmpty());
+}
+
+TEST(CatalogLintTest, HookOptOutManifestsCarryNoHooks) {
+  EXPECT_THAT(lint::HookOptOutManifestsCarryNoHooks(Embedded()), IsEmpty());
+}
+
+// The 16 mixins of the target catalogue, each composing onto a real leaf: its
+// overrides pass the mixin-safe-path check and its components reach the result.
+TEST(CatalogLintTest, EveryMixinComposesOntoALeaf) {
+  std::vector<std::string> names;
+  for (const auto& [name, m] : Store().mixins()) {
+    names.push_back(name);
   }
-  auto check_phase = [&](const std::string& where, const char* phase,
-                         const std::optional<recipe::ValidationPhase>& p) {
-    if (!p.has_value() || !p->checks.has_value()) {
-      return;
-    }
-    for (const std::string& check : *p->checks) {
-      const auto it = phase_of.find(check);
-      if (it == phase_of.end()) {
-        problems.push_back(where + ": no validator for " + phase + " check " + check);
-      } else if (it->second != phase) {
-        problems.push_back(where + ": " + check + " is a " + it->second + " validator, used in " +
-                           phase);
-      }
-    }
-  };
-  auto check_config = [&](const std::string& where,
-                          const std::optional<recipe::ValidationConfig>& v) {
-    if (!v.has_value()) {
-      return;
-    }
-    check_phase(where, "readiness", v->readiness);
-    check_phase(where, "deployment", v->deployment);
-    check_phase(where, "performance", v->performance);
-    check_phase(where, "conformance", v->conformance);
-  };
-  check_config(Store().base().path, Store().base().spec.validation);
-  for (const auto& [name, o] : Store().overlays()) {
-    check_config(o.path, o.spec.validation);
+  EXPECT_THAT(
+      names,
+      ElementsAre("gpu-operator-nvidia-driver-cr", "npd", "nvsentinel-nic-health-monitor",
+                  "nvsentinel-object-monitor", "nvsentinel-observability", "nvsentinel-observe",
+                  "nvsentinel-preflight", "nvsentinel-quarantine", "nvsentinel-remediation",
+                  "nvsentinel-slurm-drain-monitor", "os-amazonlinux", "os-sles", "os-talos",
+                  "os-ubuntu", "platform-inference", "platform-kubeflow"));
+  std::vector<std::string> used;
+  EXPECT_THAT(lint::EveryMixinComposesOntoALeaf(Embedded(), &used), IsEmpty());
+  EXPECT_THAT(used, SizeIs(names.size()));
+  std::string joined;
+  for (const std::string& u : used) {
+    joined += (joined.empty() ? "" : ", ") + u;
   }
-  EXPECT_THAT(problems, IsEmpty());
-  EXPECT_GE(phase_of.size(), 20u);
+  RecordProperty("mixin_leaves", joined);
+}
+
+// The widest graded-remediation step (its paths are a superset of the other two)
+// composes onto every leaf that deploys nvsentinel: no leaf sets a path it owns.
+TEST(CatalogLintTest, RemediationStepComposesOntoEveryNVSentinelLeaf) {
+  EXPECT_THAT(
+      lint::MixinComposesOntoEveryLeafWith(Embedded(), "nvsentinel-remediation", "nvsentinel"),
+      IsEmpty());
+}
+
+// The slurm drain monitor composes onto every leaf that deploys slinky-slurm.
+TEST(CatalogLintTest, SlurmDrainMonitorComposesOntoEverySlurmLeaf) {
+  EXPECT_THAT(lint::MixinComposesOntoEveryLeafWith(Embedded(), "nvsentinel-slurm-drain-monitor",
+                                                   "slinky-slurm"),
+              IsEmpty());
 }
 
 // The pinned chart versions of the target catalogue (upstream v0.22.0). A
-// component missing from the registry (node-problem-detector: no overlay uses it
-// yet) is skipped; every present one must carry exactly this version.
+// component missing from the registry is skipped; every present one must carry
+// exactly this version.
 TEST(CatalogLintTest, RegistryVersionsMatchTheTargetCatalogue) {
   const std::map<std::string, std::string> kPinned = {
       {"agentgateway", "v1.5.0"},
@@ -296,7 +185,234 @@ TEST(CatalogLintTest, RegistryVersionsMatchTheTargetCatalogue) {
     }
   }
   EXPECT_THAT(problems, IsEmpty());
-  EXPECT_GE(checked, 34u);
+  EXPECT_GE(checked, 35u);
+}
+
+// --- each rule fires on a broken catalogue -----------------------------------
+
+constexpr std::string_view kRegistry = R"(apiVersion: aicr.run/v1beta1
+kind: ComponentRegistry
+components:
+  - name: cert-manager
+    displayName: cert-manager
+    healthCheck:
+      assertFile: checks/cert-manager/health-check.yaml
+    helm:
+      defaultRepository: https://charts.jetstack.io
+      defaultChart: jetstack/cert-manager
+      defaultVersion: v1.0.0
+      defaultNamespace: cert-manager
+  - name: gpu-operator
+    displayName: gpu-operator
+    healthCheck:
+      assertFile: checks/gpu-operator/health-check.yaml
+    helm:
+      defaultRepository: https://helm.ngc.nvidia.com/nvidia
+      defaultChart: nvidia/gpu-operator
+      defaultVersion: v1.0.0
+      defaultNamespace: gpu-operator
+    mixinSafeOverridePaths:
+      - driver.enabled
+)";
+
+constexpr std::string_view kBase = R"(kind: RecipeMetadata
+apiVersion: aicr.run/v1beta1
+metadata:
+  name: base
+spec:
+  componentRefs:
+    - name: cert-manager
+      type: Helm
+    - name: gpu-operator
+      type: Helm
+      valuesFile: components/gpu-operator/values.yaml
+      dependencyRefs: [cert-manager]
+)";
+
+std::string Overlay(std::string_view name, std::string_view spec) {
+  return "kind: RecipeMetadata\napiVersion: aicr.run/v1beta1\nmetadata:\n  name: " +
+         std::string(name) + "\nspec:\n" + std::string(spec);
+}
+
+std::string Mixin(std::string_view name, std::string_view spec) {
+  return "kind: RecipeMixin\napiVersion: aicr.run/v1beta1\nmetadata:\n  name: " +
+         std::string(name) + "\nspec:\n" + std::string(spec);
+}
+
+using Files = std::map<std::string, std::string>;
+
+// A small catalogue every rule accepts: base, one leaf, one mixin, one manifest.
+Files Good() {
+  return {
+      {"registry.yaml", std::string(kRegistry)},
+      {"overlays/base.yaml", std::string(kBase)},
+      {"overlays/h100-eks-training.yaml",
+       Overlay("h100-eks-training",
+               "  criteria:\n    service: eks\n    accelerator: h100\n    intent: training\n")},
+      {"mixins/driver-off.yaml",
+       Mixin("driver-off",
+             "  componentRefs:\n    - name: gpu-operator\n      overrides:\n        driver:\n"
+             "          enabled: false\n")},
+      {"components/gpu-operator/values.yaml", "operator:\n  defaultRuntime: containerd\n"},
+      {"components/gpu-operator/manifests/cm.yaml",
+       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"},
+      {"checks/cert-manager/health-check.yaml", "kind: Test\n"},
+      {"checks/gpu-operator/health-check.yaml", "kind: Test\n"},
+      {"validators/catalog.yaml",
+       "validators:\n  - name: gpu-operator-health\n    phase: conformance\n"},
+  };
+}
+
+// Good() with `changes` applied (an empty value deletes the file).
+std::unique_ptr<catalog::DataProvider> With(const Files& changes) {
+  Files files = Good();
+  for (const auto& [path, bytes] : changes) {
+    if (bytes.empty()) {
+      files.erase(path);
+    } else {
+      files[path] = bytes;
+    }
+  }
+  return catalog::MakeMemoryProvider(std::move(files));
+}
+
+TEST(CatalogLintRulesTest, TheGoodCatalogueIsClean) {
+  const auto good = With({});
+  EXPECT_THAT(lint::ReferencedFilesExist(*good), IsEmpty());
+  EXPECT_THAT(lint::ComponentsAreRegistered(*good), IsEmpty());
+  EXPECT_THAT(lint::NoVersionPinsOutsideTheRegistry(*good), IsEmpty());
+  EXPECT_THAT(lint::EveryComponentHasAHealthCheck(*good), IsEmpty());
+  EXPECT_THAT(lint::NoTwoOverlaysShareCriteria(*good), IsEmpty());
+  EXPECT_THAT(lint::ChainsResolveAndStayShallow(*good), IsEmpty());
+  EXPECT_THAT(lint::EveryOverlayMergesWithBase(*good), IsEmpty());
+  EXPECT_THAT(lint::ResolvedHelmComponentsArePinned(*good), IsEmpty());
+  EXPECT_THAT(lint::DeclaredChecksResolveToOneValidator(*good), IsEmpty());
+  EXPECT_THAT(lint::CriteriaValuesAreKnown(*good), IsEmpty());
+  EXPECT_THAT(lint::CustomResourceManifestsDeclareHooks(*good), IsEmpty());
+  EXPECT_THAT(lint::HookOptOutManifestsCarryNoHooks(*good), IsEmpty());
+  std::vector<std::string> used;
+  EXPECT_THAT(lint::EveryMixinComposesOntoALeaf(*good, &used), IsEmpty());
+  EXPECT_THAT(used, ElementsAre("driver-off -> h100-eks-training"));
+}
+
+TEST(CatalogLintRulesTest, ReferencedFilesExistFires) {
+  const auto bad = With({{"components/gpu-operator/values.yaml", ""}});
+  EXPECT_THAT(
+      lint::ReferencedFilesExist(*bad),
+      ElementsAre("overlays/base.yaml: gpu-operator -> components/gpu-operator/values.yaml"));
+}
+
+TEST(CatalogLintRulesTest, ComponentsAreRegisteredFires) {
+  const auto bad =
+      With({{"overlays/h100-eks-training.yaml",
+             Overlay("h100-eks-training",
+                     "  criteria:\n    service: eks\n    accelerator: h100\n"
+                     "  componentRefs:\n    - name: no-such-thing\n      type: Helm\n")}});
+  EXPECT_THAT(lint::ComponentsAreRegistered(*bad),
+              ElementsAre("overlays/h100-eks-training.yaml: no-such-thing"));
+}
+
+TEST(CatalogLintRulesTest, NoVersionPinsOutsideTheRegistryFires) {
+  const auto bad = With({{"overlays/h100-eks-training.yaml",
+                          Overlay("h100-eks-training",
+                                  "  criteria:\n    service: eks\n    accelerator: h100\n"
+                                  "  componentRefs:\n    - name: gpu-operator\n"
+                                  "      version: v9.9.9\n")}});
+  EXPECT_THAT(lint::NoVersionPinsOutsideTheRegistry(*bad),
+              ElementsAre("overlays/h100-eks-training.yaml: gpu-operator"));
+}
+
+TEST(CatalogLintRulesTest, NoTwoOverlaysShareCriteriaFires) {
+  const auto bad = With({{"overlays/eks-h100-training-copy.yaml",
+                          Overlay("eks-h100-training-copy",
+                                  "  criteria:\n    accelerator: h100\n    intent: training\n"
+                                  "    service: eks\n")}});
+  EXPECT_THAT(lint::NoTwoOverlaysShareCriteria(*bad),
+              ElementsAre(AllOf(HasSubstr("eks-h100-training-copy and h100-eks-training"),
+                                HasSubstr("service=eks"))));
+}
+
+TEST(CatalogLintRulesTest, EveryComponentHasAHealthCheckFires) {
+  const auto bad = With({{"checks/cert-manager/health-check.yaml", ""}});
+  EXPECT_THAT(lint::EveryComponentHasAHealthCheck(*bad),
+              ElementsAre("cert-manager: missing checks/cert-manager/health-check.yaml"));
+}
+
+TEST(CatalogLintRulesTest, CriteriaValuesAreKnownFires) {
+  const auto bad = With({{"overlays/h100-eks-training.yaml",
+                          Overlay("h100-eks-training",
+                                  "  criteria:\n    service: EKS\n    accelerator: h1OO\n"
+                                  "    os: al2023\n    platform: kueue\n")}});
+  EXPECT_THAT(lint::CriteriaValuesAreKnown(*bad),
+              ElementsAre(HasSubstr("service \"EKS\""), HasSubstr("accelerator \"h1OO\""),
+                          HasSubstr("os \"al2023\"")));
+}
+
+TEST(CatalogLintRulesTest, CustomResourceManifestsDeclareHooksFires) {
+  const auto bad = With({
+      // second document: a custom resource with neither a hook nor the opt-out
+      {"components/gpu-operator/manifests/cr.yaml",
+       "# two documents\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n"
+       "apiVersion: nvidia.com/v1alpha1\nkind: NVIDIADriver\nmetadata:\n  name: d\n"
+       "  labels:\n    helm.sh/chart: x\n"},
+      // passes: hook declared (quoted key)
+      {"components/gpu-operator/manifests/hooked.yaml",
+       "apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  annotations:\n"
+       "    \"helm.sh/hook\": post-install,post-upgrade\n"},
+      // passes: opted out
+      {"components/gpu-operator/manifests/optout.yaml",
+       "apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  annotations:\n"
+       "    aicr/skip-hook-validation: \"true\"\n"},
+      // passes: core group
+      {"components/gpu-operator/manifests/deploy.yaml",
+       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n"},
+  });
+  EXPECT_THAT(lint::CustomResourceManifestsDeclareHooks(*bad),
+              ElementsAre(HasSubstr("components/gpu-operator/manifests/cr.yaml (document 2, "
+                                    "nvidia.com/v1alpha1): custom resource without a "
+                                    "helm.sh/hook annotation")));
+  EXPECT_THAT(lint::HookOptOutManifestsCarryNoHooks(*bad), IsEmpty());
+}
+
+TEST(CatalogLintRulesTest, HookOptOutManifestsCarryNoHooksFires) {
+  const auto bad = With({{"components/gpu-operator/manifests/both.yaml",
+                          "apiVersion: example.com/v1\nkind: Thing\nmetadata:\n"
+                          "  annotations:\n    aicr/skip-hook-validation: 'true'\n"
+                          "    helm.sh/hook-weight: \"10\"\n"}});
+  EXPECT_THAT(lint::HookOptOutManifestsCarryNoHooks(*bad),
+              ElementsAre(HasSubstr("both.yaml (document 1, example.com/v1): opts out")));
+  EXPECT_THAT(lint::CustomResourceManifestsDeclareHooks(*bad), IsEmpty());
+}
+
+TEST(CatalogLintRulesTest, EveryMixinComposesOntoALeafFires) {
+  // driver.version is not in gpu-operator's mixinSafeOverridePaths.
+  const auto bad = With({{"mixins/driver-pin.yaml",
+                          Mixin("driver-pin",
+                                "  componentRefs:\n    - name: gpu-operator\n      overrides:\n"
+                                "        driver:\n          version: \"1.2.3\"\n")}});
+  const lint::Problems problems = lint::EveryMixinComposesOntoALeaf(*bad);
+  ASSERT_THAT(problems, SizeIs(1));
+  EXPECT_THAT(problems[0], AllOf(HasSubstr("mixins/driver-pin.yaml: composes onto no leaf"),
+                                 HasSubstr("h100-eks-training: "), HasSubstr("driver.version")));
+}
+
+TEST(CatalogLintRulesTest, MixinComposesOntoEveryLeafWithFires) {
+  // A second leaf whose own override collides with the mixin's path.
+  const auto bad = With({{"overlays/h100-eks-inference.yaml",
+                          Overlay("h100-eks-inference",
+                                  "  criteria:\n    service: eks\n    accelerator: h100\n"
+                                  "    intent: inference\n  componentRefs:\n"
+                                  "    - name: gpu-operator\n      overrides:\n"
+                                  "        driver:\n          enabled: true\n")}});
+  EXPECT_THAT(lint::MixinComposesOntoEveryLeafWith(*bad, "driver-off", "gpu-operator"),
+              ElementsAre(HasSubstr("h100-eks-inference + driver-off: ")));
+  EXPECT_THAT(lint::EveryMixinComposesOntoALeaf(*bad), IsEmpty());
+}
+
+TEST(CatalogLintRulesTest, CatalogueLoadFailureIsReported) {
+  const auto bad = With({{"overlays/base.yaml", ""}});
+  EXPECT_THAT(lint::ComponentsAreRegistered(*bad),
+              ElementsAre(HasSubstr("catalogue does not load")));
 }
 
 }  // namespace

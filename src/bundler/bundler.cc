@@ -1,0 +1,240 @@
+#include "bundler/bundler.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "base/status_macros.h"
+#include "base/strings.h"
+#include "bundler/bundle_info.h"
+#include "bundler/selection.h"
+#include "bundler/synthesized.h"
+#include "bundler/validations.h"
+#include "bundler/values.h"
+#include "checksum/manifest.h"
+#include "checksum/sha256.h"
+#include "deployer/helm/deploy_script.h"
+#include "deployer/helm/readme.h"
+#include "deployer/helmfile/helmfile.h"
+#include "layout/writer.h"
+#include "recipe/defaults.h"
+#include "serialize/yaml_writer.h"
+
+namespace aicr::bundler {
+namespace {
+
+using serialize::Value;
+
+bool KnownDeployer(const std::string& name) {
+  return std::any_of(std::begin(kDeployers), std::end(kDeployers),
+                     [&](const char* d) { return name == d; });
+}
+
+bool RegistryFlag(const recipe::RegistryComponent* reg, const char* key) {
+  if (reg == nullptr) {
+    return false;
+  }
+  const Value* v = reg->raw.Find(key);
+  return v != nullptr && v->if_bool() != nullptr && *v->if_bool();
+}
+
+// The registry's CRD flags describe its pinned chart; a ref that moved to another
+// source, chart or version does not inherit them.
+bool UsesRegistryChart(const recipe::ComponentRef& ref, const recipe::RegistryComponent* reg) {
+  if (reg == nullptr || !reg->helm.has_value()) {
+    return false;
+  }
+  const recipe::HelmDefaults& h = *reg->helm;
+  const std::string chart = h.default_chart.substr(h.default_chart.find_last_of('/') + 1);
+  return ref.source == h.default_repository && recipe::EffectiveChart(ref) == chart &&
+         ref.version == h.default_version;
+}
+
+Result<std::vector<layout::Manifest>> LoadManifests(const recipe::Store& store,
+                                                    const std::string& component,
+                                                    const std::vector<std::string>& paths) {
+  std::vector<layout::Manifest> out;
+  for (const auto& path : paths) {
+    if (!layout::IsCleanRelativePath(path)) {
+      return InvalidRequestError("component " + Quote(component) + ": unsafe manifest path " +
+                                 Quote(path) + " (must be a clean relative catalogue path)");
+    }
+    const auto it = store.values_files().find(path);
+    if (it == store.values_files().end()) {
+      return NotFoundError("manifest " + Quote(path) + " of component " + Quote(component) +
+                           " not found in the catalogue");
+    }
+    layout::Manifest m;
+    m.name = path.substr(path.find_last_of('/') + 1);
+    m.source_path = path;
+    m.content = it->second;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// --readiness-hooks: the chainsaw Test shipped as components/<name>/readiness.yaml.
+Result<std::string> LoadReadinessTest(const recipe::Store& store, const std::string& component) {
+  const std::string path = "components/" + component + "/readiness.yaml";
+  const auto it = store.values_files().find(path);
+  if (it == store.values_files().end()) {
+    return std::string();
+  }
+  return it->second;
+}
+
+std::string EntrypointFor(const std::string& deployer) {
+  return deployer == "helmfile" ? "helmfile.yaml" : "deploy.sh";
+}
+
+std::string ResultTypeFor(const std::string& deployer) {
+  return deployer == "helmfile" ? "helmfile-bundle" : "helm-bundle";
+}
+
+Status GenerateDeployerFiles(const std::string& deployer, const layout::Plan& plan,
+                             layout::FileTree* tree) {
+  if (deployer == "helmfile") {
+    return deployer::helmfile::GenerateHelmfile(plan, tree);  // helmfile.yaml and README.md
+  }
+  AICR_RETURN_IF_ERROR(
+      tree->Add("deploy.sh", deployer::helm::RenderDeployScript(plan), layout::kModeExecutable));
+  return tree->Add("README.md", deployer::helm::RenderReadme(plan), layout::kModePrivate);
+}
+
+}  // namespace
+
+Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe::Store& store,
+                                const BundleOptions& options) {
+  if (!KnownDeployer(options.deployer)) {
+    return InvalidRequestError("unsupported deployer " + Quote(options.deployer) +
+                               " (supported: " + Join({"helm", "helmfile"}, ", ") + ")");
+  }
+  if (options.readiness_hooks && options.deployer == "helmfile") {
+    return InvalidRequestError(
+        "--readiness-hooks is not supported with the helmfile deployer (helm, argocd and "
+        "argocd-helm only)");
+  }
+  if (options.nodes < 0) {
+    return InvalidRequestError("--nodes must not be negative");
+  }
+  if (recipe.component_refs.empty()) {
+    return InvalidRequestError("recipe has no component references");
+  }
+  AICR_RETURN_IF_ERROR(recipe::ValidateCoherence(recipe.component_refs));
+  const recipe::ComponentRegistry& registry = store.registry();
+
+  // Parse every user override before anything else: a malformed flag fails fast.
+  AICR_ASSIGN_OR_RETURN(UserOverrides user, ParseUserOverrides(options, registry));
+
+  SelectionInput select;
+  select.enabled_toggles = user.enabled_toggles;
+  select.bundlers = options.bundlers;
+  select.dra_eviction_opt_in = !options.dra_eviction_node_label.empty();
+  AICR_ASSIGN_OR_RETURN(Selection selection, SelectComponents(recipe, select));
+  AICR_RETURN_IF_ERROR(CheckOverridesTargetSelected(user, selection));
+
+  BundleOutput out;
+  out.result_type = ResultTypeFor(options.deployer);
+  out.plan.aicr_version = options.aicr_version;
+  out.plan.readiness_hooks = options.readiness_hooks;
+  out.plan.serial = options.serial;
+
+  ValidationContext vctx;
+  const recipe::RecipeResult filtered = FilteredRecipe(recipe, selection);
+  vctx.recipe = &filtered;
+  vctx.declared_recipe = &recipe;
+  vctx.registry = &registry;
+  vctx.declared = selection.declared;
+  vctx.enabled_toggles = user.enabled_toggles;
+  vctx.set_values = user.set_values;
+  vctx.dynamic_paths = user.dynamic_paths;
+  vctx.workload_selectors = options.workload_selectors;
+  vctx.accelerated_node_selectors = options.accelerated_node_selectors;
+  vctx.accelerated_tolerations = user.accelerated_tolerations;
+
+  const bool gke =
+      recipe.criteria.has_value() && recipe.criteria->Get(recipe::Dimension::kService) == "gke";
+  for (const auto& ref : selection.refs) {
+    const recipe::RegistryComponent* reg = registry.Find(ref.name);
+    layout::ComponentPlan c;
+    c.name = ref.name;
+    c.namespace_ = ref.namespace_;
+    if (ref.type == "Kustomize") {
+      c.kustomize_repository = ref.source;
+      c.kustomize_path = ref.path;
+      c.kustomize_tag = ref.tag;
+    } else {
+      c.repository = ref.source;
+      c.chart = ref.source.empty() ? ref.chart : recipe::EffectiveChart(ref);
+      c.version = ref.version;
+    }
+    AICR_ASSIGN_OR_RETURN(c.values, ExtractValues(ref, store, &user));
+    const auto dyn = user.dynamic_paths.find(ref.name);
+    if (dyn != user.dynamic_paths.end()) {
+      c.dynamic_paths = dyn->second;
+    }
+    AICR_ASSIGN_OR_RETURN(c.pre_manifests, LoadManifests(store, ref.name, ref.pre_manifest_files));
+    AICR_ASSIGN_OR_RETURN(c.post_manifests, LoadManifests(store, ref.name, ref.manifest_files));
+    if (gke && RegistryFlag(reg, "gkeCriticalPriority")) {
+      c.pre_manifests.push_back(GkeCriticalPodsQuota(ref.namespace_, options.nodes));
+    }
+    if (options.readiness_hooks) {
+      AICR_ASSIGN_OR_RETURN(std::string test, LoadReadinessTest(store, ref.name));
+      if (!test.empty()) {
+        AICR_ASSIGN_OR_RETURN(c.readiness_test,
+                              RenderReadinessGate(ref.name, test, options.aicr_version));
+      }
+    }
+    const bool registry_chart = UsesRegistryChart(ref, reg);
+    c.owns_crds = registry_chart && RegistryFlag(reg, "ownsCRDs");
+    c.has_self_ref_crds = RegistryFlag(reg, "hasSelfRefCRDs");
+    c.manifests_use_chart_crds = RegistryFlag(reg, "manifestsUseChartCRDs");
+    c.dependencies = ref.dependency_refs;
+    c.level = selection.levels.at(ref.name);
+    vctx.selected.insert(ref.name);
+    vctx.values[ref.name] = c.values;
+    out.plan.components.push_back(std::move(c));
+  }
+
+  AICR_ASSIGN_OR_RETURN(ValidationOutcome outcome, RunComponentValidations(vctx));
+  out.warnings = std::move(outcome.warnings);
+  for (const auto& w : user.warnings) {
+    out.warnings.push_back(w);
+  }
+
+  layout::WriterOptions writer;
+  writer.aicr_version = options.aicr_version;
+  AICR_RETURN_IF_ERROR(layout::WriteFolders(&out.plan, writer, &out.tree));
+  AICR_RETURN_IF_ERROR(GenerateDeployerFiles(options.deployer, out.plan, &out.tree));
+
+  const std::string recipe_yaml = serialize::WriteYaml(recipe::ToValue(filtered));
+  AICR_RETURN_IF_ERROR(out.tree.Add("recipe.yaml", recipe_yaml, layout::kModePrivate));
+
+  BundleInfo info;
+  info.aicr_version = options.aicr_version;
+  info.deployer = options.deployer;
+  info.recipe_digest = "sha256:" + checksum::Sha256Hex(recipe_yaml);
+  info.recipe_version = recipe.metadata.version;
+  info.readiness_hooks = options.readiness_hooks;
+  info.serial = options.serial;
+  info.components = options.bundlers;
+  std::sort(info.components.begin(), info.components.end());
+  info.storage_class = options.storage_class;
+  info.shared_storage_class = options.shared_storage_class;
+  info.node_scheduling = user.node_scheduling_record;
+  info.entrypoint = EntrypointFor(options.deployer);
+  for (const auto& f : out.plan.folders) {
+    info.releases.push_back(BundleRelease{f.release, f.component, f.namespace_, f.dir, ""});
+  }
+  AICR_RETURN_IF_ERROR(
+      out.tree.Add("bundle-info.yaml", RenderBundleInfo(info), layout::kModePrivate));
+
+  std::vector<std::pair<std::string_view, std::string_view>> files;
+  for (const auto& [path, file] : out.tree.files()) {
+    files.emplace_back(path, file.bytes);
+  }
+  AICR_ASSIGN_OR_RETURN(std::string manifest, checksum::BuildManifest(files));
+  AICR_RETURN_IF_ERROR(out.tree.Add("checksums.txt", std::move(manifest), layout::kModePrivate));
+  return out;
+}
+
+}  // namespace aicr::bundler

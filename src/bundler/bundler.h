@@ -1,0 +1,63 @@
+#pragma once
+
+/// \file
+/// `aicr bundle`: a RecipeResult becomes per-component deployment artifacts
+/// (aicr-bundle §1). MakeBundle runs every step of the pipeline in memory —
+/// selection, value extraction with the full override precedence, node
+/// scheduling, registry validations, layout, deployer files, `recipe.yaml`,
+/// `bundle-info.yaml`, `checksums.txt` — and returns the finished tree; nothing
+/// touches the filesystem until PublishBundle (output_dir.h) writes it.
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "layout/file_tree.h"
+#include "layout/plan.h"
+#include "recipe/result.h"
+#include "recipe/store.h"
+
+namespace aicr::bundler {
+
+/// Deployers this build can emit.
+inline constexpr const char* kDeployers[] = {"helm", "helmfile"};
+
+struct BundleOptions {
+  std::string deployer = "helm";
+  std::vector<std::string> set;                           ///< `comp:path=value` scalars
+  std::vector<std::string> set_json;                      ///< `comp:path=<json>`
+  std::vector<std::string> set_file;                      ///< `comp:path=<file>`
+  std::vector<std::string> dynamic;                       ///< `comp:path`
+  std::vector<std::string> system_node_selectors;         ///< `k=v`
+  std::vector<std::string> system_node_tolerations;       ///< `k=v:Effect`
+  std::vector<std::string> accelerated_node_selectors;    ///< `k=v`
+  std::vector<std::string> accelerated_node_tolerations;  ///< `k=v:Effect`; empty → Exists
+  std::vector<std::string> workload_selectors;            ///< `k=v`
+  std::string workload_gate;                              ///< `key[=value]:Effect`
+  int nodes = 0;
+  std::string storage_class;
+  std::string shared_storage_class;
+  std::string dra_eviction_node_label;  ///< `k=v`
+  bool readiness_hooks = false;
+  bool serial = false;
+  /// Positive component filter (REST `?bundlers=`).
+  std::vector<std::string> bundlers;
+  /// The aicr build stamped into bundle-info and generated charts.
+  std::string aicr_version;
+};
+
+struct BundleOutput {
+  layout::FileTree tree;
+  layout::Plan plan;
+  /// Non-blocking notes, each starting with `Warning: `.
+  std::vector<std::string> warnings;
+  /// `helm-bundle` or `helmfile-bundle`.
+  std::string result_type;
+};
+
+/// Runs the whole pipeline. INVALID_REQUEST for every rejected input (named);
+/// nothing is written.
+Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe::Store& store,
+                                const BundleOptions& options);
+
+}  // namespace aicr::bundler

@@ -1,0 +1,214 @@
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/log.h"
+#include "base/status_macros.h"
+#include "cli/commands.h"
+#include "cli/recipe_flags.h"
+#include "client/bundle_config.h"
+#include "client/client.h"
+#include "client/config.h"
+#include "serialize/input.h"
+
+namespace aicr::cli {
+namespace {
+
+// A flag value, else the config's, else `fallback`.
+std::string Pick(const CommandContext& ctx, const char* flag, const std::string& config,
+                 const std::string& fallback = "") {
+  if (ctx.IsSet(flag)) {
+    return ctx.GetString(flag);
+  }
+  return config.empty() ? fallback : config;
+}
+
+// A list flag replaces the config list; otherwise the config list (if any).
+std::vector<std::string> PickList(const CommandContext& ctx, const char* flag,
+                                  const std::optional<std::vector<std::string>>& config) {
+  if (ctx.IsSet(flag)) {
+    return ctx.GetStrings(flag);
+  }
+  return config.value_or(std::vector<std::string>{});
+}
+
+Result<client::BundleRequest> RequestFromFlags(const CommandContext& ctx, std::string* output_dir) {
+  client::BundleConfig cfg;
+  std::string recipe_output;
+  if (ctx.IsSet("config")) {
+    AICR_ASSIGN_OR_RETURN(client::AicrConfig file,
+                          client::LoadConfig(ctx.GetString("config"), serialize::InputOptions{}));
+    AICR_ASSIGN_OR_RETURN(cfg, client::DecodeBundleConfig(file.bundle));
+    if (file.recipe.has_value()) {
+      recipe_output = file.recipe->output_path;
+    }
+    if (!cfg.input_recipe.empty() && !recipe_output.empty() && cfg.input_recipe != recipe_output) {
+      return InvalidRequestError("config: spec.bundle.input.recipe (" + cfg.input_recipe +
+                                 ") must equal spec.recipe.output.path (" + recipe_output + ")");
+    }
+  }
+  client::BundleRequest req;
+  req.recipe = Pick(ctx, "recipe", cfg.input_recipe, recipe_output);
+  req.data_dir = ctx.GetString("data");
+  *output_dir = Pick(ctx, "output", cfg.output_target, ".");
+  if (output_dir->rfind("oci://", 0) == 0) {
+    return InvalidRequestError("--output " + *output_dir +
+                               ": oci:// output is not supported by this build; write a "
+                               "directory and push it with your registry tooling");
+  }
+  bundler::BundleOptions& o = req.options;
+  o.deployer = Pick(ctx, "deployer", cfg.deployer, "helm");
+  o.set = PickList(ctx, "set", cfg.set);
+  o.set_json = ctx.GetStrings("set-json");
+  o.set_file = ctx.GetStrings("set-file");
+  o.dynamic = PickList(ctx, "dynamic", cfg.dynamic);
+  o.system_node_selectors = PickList(ctx, "system-node-selector", cfg.system_node_selector);
+  o.system_node_tolerations = PickList(ctx, "system-node-toleration", cfg.system_node_tolerations);
+  o.accelerated_node_selectors =
+      PickList(ctx, "accelerated-node-selector", cfg.accelerated_node_selector);
+  o.accelerated_node_tolerations =
+      PickList(ctx, "accelerated-node-toleration", cfg.accelerated_node_tolerations);
+  o.workload_selectors = PickList(ctx, "workload-selector", cfg.workload_selector);
+  o.workload_gate = Pick(ctx, "workload-gate", cfg.workload_gate);
+  if (ctx.IsSet("nodes")) {
+    o.nodes = static_cast<int>(ctx.GetInt("nodes"));
+    if (ctx.GetInt("nodes") < 0 || ctx.GetInt("nodes") > 100000) {
+      return InvalidRequestError("--nodes must be between 0 and 100000");
+    }
+  } else if (cfg.nodes.has_value()) {
+    if (*cfg.nodes < 0 || *cfg.nodes > 100000) {
+      return InvalidRequestError(
+          "config spec.bundle.scheduling.nodes must be between 0 and "
+          "100000");
+    }
+    o.nodes = static_cast<int>(*cfg.nodes);
+  }
+  o.storage_class = Pick(ctx, "storage-class", cfg.storage_class);
+  o.shared_storage_class = Pick(ctx, "shared-storage-class", cfg.shared_storage_class);
+  o.dra_eviction_node_label = Pick(ctx, "dra-eviction-node-label", cfg.dra_eviction_node_label);
+  for (const char* flag : {"storage-class", "shared-storage-class", "dra-eviction-node-label"}) {
+    if (ctx.IsSet(flag) && ctx.GetString(flag).empty()) {
+      return InvalidRequestError(std::string("--") + flag + " must not be blank");
+    }
+  }
+  o.readiness_hooks = ctx.GetBool("readiness-hooks");
+  o.serial = ctx.GetBool("serial");
+  return req;
+}
+
+Status RunBundle(CommandContext& ctx) {
+  std::string output_dir;
+  AICR_ASSIGN_OR_RETURN(client::BundleRequest req, RequestFromFlags(ctx, &output_dir));
+  client::Client cli(ClientOptions(ctx));
+  AICR_ASSIGN_OR_RETURN(bundler::BundleOutput out, cli.Bundle(req));
+  for (const auto& warning : out.warnings) {
+    log::Warn(warning);
+  }
+  AICR_RETURN_IF_ERROR(cli.PublishBundle(out, output_dir));
+  ctx.out() << "Bundle written to " << output_dir << " (" << out.result_type
+            << "): " << out.plan.folders.size() << " folders, " << out.tree.files().size()
+            << " files, " << out.tree.TotalBytes() << " bytes\n";
+  if (req.options.deployer == "helmfile") {
+    ctx.out() << "Next: cd " << output_dir << " && helmfile diff && helmfile apply\n";
+  } else {
+    ctx.out() << "Next: cd " << output_dir << " && ./deploy.sh\n";
+  }
+  return OkStatus();
+}
+
+FlagSpec ListFlag(const char* name, const char* usage, const char* value_name) {
+  return FlagSpec{
+      .name = name, .type = FlagType::kStringList, .usage = usage, .value_name = value_name};
+}
+
+}  // namespace
+
+CommandSpec BundleCommand() {
+  std::vector<FlagSpec> flags = {
+      FlagSpec{.name = "recipe",
+               .shorts = {'r'},
+               .usage = "recipe to bundle: file, http(s) URL, cm://namespace/name or -",
+               .value_name = "SOURCE"},
+      FlagSpec{.name = "config",
+               .usage = "AICRConfig file or URL (spec.bundle); flags win",
+               .value_name = "SOURCE"},
+      FlagSpec{.name = "output",
+               .shorts = {'o'},
+               .default_value = ".",
+               .usage = "output directory (an existing one may hold only a previous bundle)",
+               .value_name = "DIR"},
+      FlagSpec{.name = "deployer",
+               .shorts = {'d'},
+               .default_value = "helm",
+               .usage = "deployment artifacts to generate",
+               .values = {"helm", "helmfile"}},
+      ListFlag("set",
+               "scalar value override comp:path=value (repeatable; comp:enabled=false drops "
+               "a component)",
+               "COMP:PATH=VALUE"),
+      ListFlag("set-json",
+               "typed override comp:path=<json>: objects merge, lists replace, null deletes",
+               "COMP:PATH=JSON"),
+      ListFlag("set-file", "typed override comp:path=<file> read as YAML or JSON",
+               "COMP:PATH=FILE"),
+      ListFlag("dynamic", "defer comp:path to install time (cluster-values.yaml)", "COMP:PATH"),
+      FlagSpec{.name = "data",
+               .usage = "external data directory layered over the embedded catalogue",
+               .value_name = "DIR"},
+      ListFlag("system-node-selector", "node selector for system components (repeatable)",
+               "KEY=VALUE"),
+      ListFlag("system-node-toleration", "toleration for system components (repeatable)",
+               "KEY=VALUE:EFFECT"),
+      ListFlag("accelerated-node-selector", "node selector for GPU nodes (repeatable)",
+               "KEY=VALUE"),
+      ListFlag("accelerated-node-toleration",
+               "toleration for GPU nodes (repeatable; default: tolerate everything)",
+               "KEY=VALUE:EFFECT"),
+      FlagSpec{.name = "workload-gate",
+               .usage = "taint that gates GPU workloads until nodes are ready",
+               .value_name = "KEY[=VALUE]:EFFECT"},
+      ListFlag("workload-selector", "label selector of GPU workloads (repeatable)", "KEY=VALUE"),
+      FlagSpec{.name = "nodes",
+               .type = FlagType::kInt,
+               .usage = "expected number of GPU nodes (0: unset)"},
+      FlagSpec{.name = "storage-class",
+               .usage = "storage class for components that persist data",
+               .value_name = "NAME"},
+      FlagSpec{.name = "shared-storage-class",
+               .usage = "shared (RWX) storage class",
+               .value_name = "NAME"},
+      FlagSpec{.name = "dra-eviction-node-label",
+               .usage = "opt in to DRA driver eviction coordination with this node label",
+               .value_name = "KEY=VALUE"},
+      FlagSpec{.name = "readiness-hooks",
+               .type = FlagType::kBool,
+               .usage = "add readiness-gate charts after components that ship a readiness test"},
+      FlagSpec{.name = "serial",
+               .type = FlagType::kBool,
+               .usage = "strictly linear install order (helmfile; no-op for helm)"},
+      FlagSpec{.name = "kubeconfig",
+               .shorts = {'k'},
+               .env = "KUBECONFIG",
+               .usage = "kubeconfig for cm:// recipe inputs",
+               .value_name = "FILE"},
+  };
+  return CommandSpec{
+      .name = "bundle",
+      .summary = "generate deployment artifacts from a recipe",
+      .description =
+          "Turns a resolved recipe into per-component deployment artifacts: numbered\n"
+          "NNN-<component> folders with values, scripts and local charts, plus deploy.sh\n"
+          "(helm) or helmfile.yaml (helmfile), recipe.yaml, bundle-info.yaml and\n"
+          "checksums.txt. Every check runs before anything is written; an existing\n"
+          "output directory is replaced only once the new bundle has been verified.\n"
+          "\n"
+          "    aicr recipe --service eks --accelerator h100 --intent training -o recipe.yaml\n"
+          "    aicr bundle -r recipe.yaml -o ./bundle \\\n"
+          "      --system-node-selector nodeGroup=system \\\n"
+          "      --accelerated-node-selector nvidia.com/gpu.present=true\n",
+      .flags = std::move(flags),
+      .handler = RunBundle,
+  };
+}
+
+}  // namespace aicr::cli

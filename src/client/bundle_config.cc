@@ -1,0 +1,190 @@
+#include "client/bundle_config.h"
+
+#include <set>
+#include <utility>
+
+#include "base/status_macros.h"
+
+namespace aicr::client {
+namespace {
+
+using serialize::Value;
+
+constexpr char kRoot[] = "spec.bundle";
+
+std::string TypeName(const Value& v) { return std::string(serialize::ValueTypeName(v.type())); }
+
+Status CheckKeys(const Value& v, const std::string& path, const std::set<std::string>& allowed) {
+  if (!v.is_mapping()) {
+    return InvalidRequestError("config " + path + ": expected a mapping, got " + TypeName(v));
+  }
+  for (const auto& [key, unused] : *v.if_mapping()) {
+    if (allowed.count(key) == 0) {
+      return InvalidRequestError("config " + path + ": unknown field \"" + key + "\"");
+    }
+  }
+  return OkStatus();
+}
+
+Result<std::string> Text(const Value& parent, const char* key, const std::string& path) {
+  const Value* v = parent.Find(key);
+  if (v == nullptr || v->is_null()) {
+    return std::string();
+  }
+  if (const std::string* s = v->if_string()) {
+    return *s;
+  }
+  return InvalidRequestError("config " + path + "." + key + ": expected a string, got " +
+                             TypeName(*v));
+}
+
+Result<std::optional<std::vector<std::string>>> List(const Value& parent, const char* key,
+                                                     const std::string& path) {
+  const Value* v = parent.Find(key);
+  if (v == nullptr) {
+    return std::optional<std::vector<std::string>>();
+  }
+  std::vector<std::string> out;
+  if (v->is_null()) {
+    return std::optional<std::vector<std::string>>(std::move(out));
+  }
+  if (!v->is_sequence()) {
+    return InvalidRequestError("config " + path + "." + key + ": expected a list, got " +
+                               TypeName(*v));
+  }
+  for (const auto& item : *v->if_sequence()) {
+    if (!item.is_string()) {
+      return InvalidRequestError("config " + path + "." + key +
+                                 ": expected a list of strings, got an item of type " +
+                                 TypeName(item));
+    }
+    out.push_back(*item.if_string());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
+// A string map rendered as sorted `k=v` items.
+Result<std::optional<std::vector<std::string>>> Selector(const Value& parent, const char* key,
+                                                         const std::string& path) {
+  const Value* v = parent.Find(key);
+  if (v == nullptr) {
+    return std::optional<std::vector<std::string>>();
+  }
+  std::vector<std::string> out;
+  if (v->is_null()) {
+    return std::optional<std::vector<std::string>>(std::move(out));
+  }
+  if (!v->is_mapping()) {
+    return InvalidRequestError("config " + path + "." + key + ": expected a mapping, got " +
+                               TypeName(*v));
+  }
+  for (const auto* entry : v->if_mapping()->SortedEntries()) {
+    if (!entry->second.is_string()) {
+      return InvalidRequestError("config " + path + "." + key + "." + entry->first +
+                                 ": expected a string, got " + TypeName(entry->second));
+    }
+    out.push_back(entry->first + "=" + *entry->second.if_string());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
+Status RejectTrue(const Value& parent, const char* key, const std::string& path, const char* why) {
+  const Value* v = parent.Find(key);
+  if (v == nullptr || v->is_null()) {
+    return OkStatus();
+  }
+  if (!v->is_bool()) {
+    return InvalidRequestError("config " + path + "." + key + ": expected a bool, got " +
+                               TypeName(*v));
+  }
+  if (*v->if_bool()) {
+    return InvalidRequestError("config " + path + "." + key + ": " + why);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<BundleConfig> DecodeBundleConfig(const Value& bundle) {
+  BundleConfig out;
+  if (bundle.is_null()) {
+    return out;
+  }
+  const std::string root = kRoot;
+  AICR_RETURN_IF_ERROR(CheckKeys(
+      bundle, root, {"input", "output", "deployment", "scheduling", "attestation", "registry"}));
+  if (const Value* in = bundle.Find("input"); in != nullptr && !in->is_null()) {
+    AICR_RETURN_IF_ERROR(CheckKeys(*in, root + ".input", {"recipe"}));
+    AICR_ASSIGN_OR_RETURN(out.input_recipe, Text(*in, "recipe", root + ".input"));
+  }
+  if (const Value* o = bundle.Find("output"); o != nullptr && !o->is_null()) {
+    const std::string p = root + ".output";
+    AICR_RETURN_IF_ERROR(CheckKeys(*o, p, {"target", "imageRefs"}));
+    AICR_ASSIGN_OR_RETURN(out.output_target, Text(*o, "target", p));
+    AICR_ASSIGN_OR_RETURN(const std::string refs, Text(*o, "imageRefs", p));
+    if (!refs.empty()) {
+      return InvalidRequestError("config " + p + ".imageRefs: only valid with an oci:// target");
+    }
+    if (out.output_target.rfind("oci://", 0) == 0) {
+      return InvalidRequestError("config " + p +
+                                 ".target: oci:// output is not supported by this build");
+    }
+  }
+  if (const Value* d = bundle.Find("deployment"); d != nullptr && !d->is_null()) {
+    const std::string p = root + ".deployment";
+    AICR_RETURN_IF_ERROR(
+        CheckKeys(*d, p, {"deployer", "repo", "set", "dynamic", "vendorCharts", "appName"}));
+    AICR_ASSIGN_OR_RETURN(out.deployer, Text(*d, "deployer", p));
+    AICR_ASSIGN_OR_RETURN(out.set, List(*d, "set", p));
+    AICR_ASSIGN_OR_RETURN(out.dynamic, List(*d, "dynamic", p));
+    AICR_ASSIGN_OR_RETURN(const std::string repo, Text(*d, "repo", p));
+    AICR_ASSIGN_OR_RETURN(const std::string app, Text(*d, "appName", p));
+    if (!repo.empty() || !app.empty()) {
+      return InvalidRequestError("config " + p + (repo.empty() ? ".appName" : ".repo") +
+                                 ": only valid with the GitOps deployers (argocd, argocd-helm, "
+                                 "flux), which this build does not offer yet");
+    }
+    AICR_RETURN_IF_ERROR(
+        RejectTrue(*d, "vendorCharts", p, "chart vendoring is not supported by this build"));
+  }
+  if (const Value* s = bundle.Find("scheduling"); s != nullptr && !s->is_null()) {
+    const std::string p = root + ".scheduling";
+    AICR_RETURN_IF_ERROR(
+        CheckKeys(*s, p,
+                  {"systemNodeSelector", "systemNodeTolerations", "acceleratedNodeSelector",
+                   "acceleratedNodeTolerations", "draEvictionNodeLabel", "workloadGate",
+                   "workloadSelector", "nodes", "storageClass", "sharedStorageClass"}));
+    AICR_ASSIGN_OR_RETURN(out.system_node_selector, Selector(*s, "systemNodeSelector", p));
+    AICR_ASSIGN_OR_RETURN(out.system_node_tolerations, List(*s, "systemNodeTolerations", p));
+    AICR_ASSIGN_OR_RETURN(out.accelerated_node_selector,
+                          Selector(*s, "acceleratedNodeSelector", p));
+    AICR_ASSIGN_OR_RETURN(out.accelerated_node_tolerations,
+                          List(*s, "acceleratedNodeTolerations", p));
+    AICR_ASSIGN_OR_RETURN(out.workload_selector, Selector(*s, "workloadSelector", p));
+    AICR_ASSIGN_OR_RETURN(out.dra_eviction_node_label, Text(*s, "draEvictionNodeLabel", p));
+    AICR_ASSIGN_OR_RETURN(out.workload_gate, Text(*s, "workloadGate", p));
+    AICR_ASSIGN_OR_RETURN(out.storage_class, Text(*s, "storageClass", p));
+    AICR_ASSIGN_OR_RETURN(out.shared_storage_class, Text(*s, "sharedStorageClass", p));
+    if (const Value* n = s->Find("nodes"); n != nullptr && !n->is_null()) {
+      if (!n->is_int()) {
+        return InvalidRequestError("config " + p + ".nodes: expected an integer, got " +
+                                   TypeName(*n));
+      }
+      out.nodes = *n->if_int();
+    }
+  }
+  if (const Value* a = bundle.Find("attestation"); a != nullptr && !a->is_null()) {
+    const std::string p = root + ".attestation";
+    AICR_RETURN_IF_ERROR(CheckKeys(*a, p,
+                                   {"enabled", "certificateIdentityRegexp", "oidcDeviceFlow",
+                                    "fulcioURL", "rekorURL", "signingKey"}));
+    AICR_RETURN_IF_ERROR(
+        RejectTrue(*a, "enabled", p, "bundle attestation is not supported by this build"));
+  }
+  if (const Value* r = bundle.Find("registry"); r != nullptr && !r->is_null()) {
+    AICR_RETURN_IF_ERROR(CheckKeys(*r, root + ".registry", {"insecureTLS", "plainHTTP"}));
+  }
+  return out;
+}
+
+}  // namespace aicr::client

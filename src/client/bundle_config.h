@@ -1,0 +1,44 @@
+#pragma once
+
+/// \file
+/// `spec.bundle` of the `--config` file (aicr-cli-and-api §4): bundle inputs,
+/// output, deployment and scheduling settings. A CLI flag always wins; a list or
+/// map flag replaces the config value. Attestation and registry settings belong
+/// to later features and are rejected when they ask for anything.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "serialize/value.h"
+
+namespace aicr::client {
+
+struct BundleConfig {
+  std::string input_recipe;                         ///< input.recipe
+  std::string output_target;                        ///< output.target
+  std::string deployer;                             ///< deployment.deployer
+  std::optional<std::vector<std::string>> set;      ///< deployment.set[]
+  std::optional<std::vector<std::string>> dynamic;  ///< deployment.dynamic[]
+  /// scheduling.*: selectors as `k=v` (keys sorted), tolerations as given.
+  std::optional<std::vector<std::string>> system_node_selector;
+  std::optional<std::vector<std::string>> system_node_tolerations;
+  std::optional<std::vector<std::string>> accelerated_node_selector;
+  std::optional<std::vector<std::string>> accelerated_node_tolerations;
+  std::optional<std::vector<std::string>> workload_selector;
+  std::string dra_eviction_node_label;
+  std::string workload_gate;
+  std::optional<std::int64_t> nodes;
+  std::string storage_class;
+  std::string shared_storage_class;
+};
+
+/// Decodes `spec.bundle` (null → empty). INVALID_REQUEST naming the spec path for
+/// an unknown field, a wrong type, or a setting this build does not support yet
+/// (`deployment.repo`, `deployment.appName`, `deployment.vendorCharts: true`,
+/// `output.imageRefs`, `attestation.enabled: true`, an `oci://` output target).
+Result<BundleConfig> DecodeBundleConfig(const serialize::Value& bundle);
+
+}  // namespace aicr::client
