@@ -6,6 +6,7 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "bundler/bundle_info.h"
+#include "bundler/injections.h"
 #include "bundler/selection.h"
 #include "bundler/synthesized.h"
 #include "bundler/validations.h"
@@ -60,8 +61,9 @@ Result<std::vector<layout::Manifest>> LoadManifests(const recipe::Store& store,
     }
     const auto it = store.values_files().find(path);
     if (it == store.values_files().end()) {
-      return NotFoundError("manifest " + Quote(path) + " of component " + Quote(component) +
-                           " not found in the catalogue");
+      return InvalidRequestError("manifest " + Quote(path) + " of component " + Quote(component) +
+                                 " is not in the catalogue (embedded data or --data); if the "
+                                 "recipe came from another aicr version, regenerate it");
     }
     layout::Manifest m;
     m.name = path.substr(path.find_last_of('/') + 1);
@@ -131,6 +133,10 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
   select.dra_eviction_opt_in = !options.dra_eviction_node_label.empty();
   AICR_ASSIGN_OR_RETURN(Selection selection, SelectComponents(recipe, select));
   AICR_RETURN_IF_ERROR(CheckOverridesTargetSelected(user, selection));
+  AICR_RETURN_IF_ERROR(CheckProfileLock(recipe, selection, user));
+  const auto& profile = recipe.metadata.selected_profile;
+  const std::string profile_label =
+      profile.has_value() ? profile->name + "=" + profile->value : std::string();
 
   BundleOutput out;
   out.result_type = ResultTypeFor(options.deployer);
@@ -153,6 +159,8 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
 
   const bool gke =
       recipe.criteria.has_value() && recipe.criteria->Get(recipe::Dimension::kService) == "gke";
+  const int quota_nodes =
+      std::max(options.nodes, recipe.criteria.has_value() ? recipe.criteria->nodes : 0);
   for (const auto& ref : selection.refs) {
     const recipe::RegistryComponent* reg = registry.Find(ref.name);
     layout::ComponentPlan c;
@@ -167,7 +175,12 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
       c.chart = ref.source.empty() ? ref.chart : recipe::EffectiveChart(ref);
       c.version = ref.version;
     }
-    AICR_ASSIGN_OR_RETURN(c.values, ExtractValues(ref, store, &user));
+    const std::vector<std::string>* owned = nullptr;
+    if (profile.has_value()) {
+      const auto it = profile->owned_paths.find(ref.name);
+      owned = it == profile->owned_paths.end() ? nullptr : &it->second;
+    }
+    AICR_ASSIGN_OR_RETURN(c.values, ExtractValues(ref, store, &user, owned, profile_label));
     const auto dyn = user.dynamic_paths.find(ref.name);
     if (dyn != user.dynamic_paths.end()) {
       c.dynamic_paths = dyn->second;
@@ -175,7 +188,7 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
     AICR_ASSIGN_OR_RETURN(c.pre_manifests, LoadManifests(store, ref.name, ref.pre_manifest_files));
     AICR_ASSIGN_OR_RETURN(c.post_manifests, LoadManifests(store, ref.name, ref.manifest_files));
     if (gke && RegistryFlag(reg, "gkeCriticalPriority")) {
-      c.pre_manifests.push_back(GkeCriticalPodsQuota(ref.namespace_, options.nodes));
+      c.pre_manifests.push_back(GkeCriticalPodsQuota(ref.namespace_, quota_nodes));
     }
     if (options.readiness_hooks) {
       AICR_ASSIGN_OR_RETURN(std::string test, LoadReadinessTest(store, ref.name));
@@ -191,14 +204,35 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
     c.dependencies = ref.dependency_refs;
     c.level = selection.levels.at(ref.name);
     vctx.selected.insert(ref.name);
-    vctx.values[ref.name] = c.values;
     out.plan.components.push_back(std::move(c));
   }
+
+  // Bundler-owned values last, so no user override can drift them; then the
+  // notes and registry validations read exactly what will be written.
+  std::map<std::string, Value> values;
+  InjectionInput inject;
+  for (const auto& c : out.plan.components) {
+    values[c.name] = c.values;
+    inject.versions[c.name] = c.version;
+  }
+  inject.values = &values;
+  inject.eviction_label = options.dra_eviction_node_label;
+  inject.dynamic_paths = user.dynamic_paths;
+  std::vector<std::string> notes;
+  AICR_RETURN_IF_ERROR(ApplyBundlerInjections(inject, &notes));
+  for (auto& c : out.plan.components) {
+    c.values = values.at(c.name);
+    NotePvcWithoutStorageClass(c.name, c.values, &notes);
+  }
+  vctx.values = std::move(values);
 
   AICR_ASSIGN_OR_RETURN(ValidationOutcome outcome, RunComponentValidations(vctx));
   out.warnings = std::move(outcome.warnings);
   for (const auto& w : user.warnings) {
     out.warnings.push_back(w);
+  }
+  for (auto& n : notes) {
+    out.warnings.push_back(std::move(n));
   }
 
   layout::WriterOptions writer;

@@ -1,5 +1,6 @@
 #include "bundler/values.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -170,12 +171,14 @@ Status CheckOverridesTargetSelected(const UserOverrides& user, const Selection& 
 }
 
 Result<Value> ExtractValues(const recipe::ComponentRef& ref, const recipe::Store& store,
-                            UserOverrides* user) {
+                            UserOverrides* user, const std::vector<std::string>* owned_paths,
+                            const std::string& profile) {
   const std::string context = "component " + Quote(ref.name);
   AICR_ASSIGN_OR_RETURN(Value values, recipe::ResolveComponentValues(store, ref));
   if (values.is_null()) {
     values = Value::EmptyMapping();
   }
+  const Value recipe_values = values;
   static const std::map<std::string, std::string> kNoSet;
   const auto set_it = user->set_values.find(ref.name);
   const auto& set = set_it == user->set_values.end() ? kNoSet : set_it->second;
@@ -205,10 +208,66 @@ Result<Value> ExtractValues(const recipe::ComponentRef& ref, const recipe::Store
       return st.WithContext(context + ": --set-json/--set-file");
     }
   }
+  if (owned_paths != nullptr) {
+    for (const auto& path : *owned_paths) {
+      if (path == "enabled") {
+        continue;
+      }
+      const Value* before = overrides::GetValueByPath(recipe_values, path);
+      const Value* after = overrides::GetValueByPath(values, path);
+      const bool same = (before == nullptr && after == nullptr) ||
+                        (before != nullptr && after != nullptr && *before == *after);
+      if (!same) {
+        return InvalidRequestError(
+            context + ": " + path + " is owned by the configuration profile " + profile +
+            " and a bundle-time override changes it; regenerate the recipe with aicr recipe "
+            "--profile to choose another value");
+      }
+    }
+  }
   if (reg != nullptr) {
     AICR_RETURN_IF_ERROR(overrides::CheckRequiredNodeSelectors(values, ref.name, paths, policy));
   }
   return values;
+}
+
+Status CheckProfileLock(const recipe::RecipeResult& recipe, const Selection& selection,
+                        const UserOverrides& user) {
+  if (!recipe.metadata.selected_profile.has_value()) {
+    return OkStatus();
+  }
+  const recipe::SelectedProfile& profile = *recipe.metadata.selected_profile;
+  const std::string label = profile.name + "=" + profile.value;
+  std::set<std::string> selected;
+  for (const auto& ref : selection.refs) {
+    selected.insert(ref.name);
+  }
+  for (const auto& [component, paths] : profile.owned_paths) {
+    const bool owns_presence = std::find(paths.begin(), paths.end(), "enabled") != paths.end();
+    const bool recipe_enabled = std::any_of(
+        recipe.component_refs.begin(), recipe.component_refs.end(),
+        [&](const recipe::ComponentRef& r) { return r.name == component && r.IsEnabled(); });
+    if (owns_presence && recipe_enabled && selected.count(component) == 0) {
+      return InvalidRequestError("component " + Quote(component) +
+                                 " is required by the configuration profile " + label +
+                                 " and cannot be removed from the bundle");
+    }
+    const auto dyn = user.dynamic_paths.find(component);
+    if (dyn == user.dynamic_paths.end()) {
+      continue;
+    }
+    for (const auto& d : dyn->second) {
+      for (const auto& owned : paths) {
+        if (owned != "enabled" && overrides::PathsIntersect(d, owned)) {
+          return InvalidRequestError("--dynamic " + component + ":" + d + " touches " + owned +
+                                     ", owned by the configuration "
+                                     "profile " +
+                                     label + ", which cannot change at install time");
+        }
+      }
+    }
+  }
+  return OkStatus();
 }
 
 }  // namespace aicr::bundler

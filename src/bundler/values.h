@@ -54,8 +54,19 @@ Result<UserOverrides> ParseUserOverrides(const BundleOptions& options,
 Status CheckOverridesTargetSelected(const UserOverrides& user, const Selection& selection);
 
 /// The final values of `ref` (a mapping). Warnings from scheduling injection are
-/// appended to `user->warnings`.
+/// appended to `user->warnings`. `owned_paths` (may be null) are the paths the
+/// recipe's selected configuration profile owns for this component: a user
+/// override that changes the value at one of them is INVALID_REQUEST naming
+/// `profile` (an identical value is accepted).
 Result<serialize::Value> ExtractValues(const recipe::ComponentRef& ref, const recipe::Store& store,
-                                       UserOverrides* user);
+                                       UserOverrides* user,
+                                       const std::vector<std::string>* owned_paths = nullptr,
+                                       const std::string& profile = "");
+
+/// The profile lock on component presence and install-time values: a component
+/// whose presence the selected profile owns (`enabled` among its owned paths)
+/// must stay in the bundle, and no `--dynamic` path may touch an owned path.
+Status CheckProfileLock(const recipe::RecipeResult& recipe, const Selection& selection,
+                        const UserOverrides& user);
 
 }  // namespace aicr::bundler

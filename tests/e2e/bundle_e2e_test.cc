@@ -111,6 +111,48 @@ TEST_F(BundleE2eTest, HelmfileBundle) {
   EXPECT_THAT(ReadFile(out / "bundle-info.yaml"), HasSubstr("entrypoint: helmfile.yaml"));
 }
 
+TEST_F(BundleE2eTest, RepeatableFlagsNeverSplitOnCommasAndConfigFileFeedsFlags) {
+  const fs::path out = root_ / "commas";
+  ProcessResult r = Aicr(BundleArgs(TrainingRecipe(), out.string(),
+                                    {"--set", "gpuoperator:driver.licensingConfig.nlsEnabled=a,b",
+                                     "--set", "nfd:worker.config.x=1"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  bool found = false;
+  for (const auto& e : fs::directory_iterator(out)) {
+    if (e.path().filename().string().find("-gpu-operator") == 3 &&
+        fs::exists(e.path() / "upstream.env")) {
+      EXPECT_THAT(ReadFile(e.path() / "values.yaml"), HasSubstr("nlsEnabled: a,b"));
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+
+  const std::string config = WriteTempFile(
+      "bundle-config.yaml",
+      "kind: AICRConfig\napiVersion: aicr.run/v1beta1\nspec:\n  bundle:\n    input:\n"
+      "      recipe: " +
+          TrainingRecipe() + "\n    output:\n      target: " + (root_ / "from-config").string() +
+          "\n    deployment:\n      deployer: helmfile\n    scheduling:\n"
+          "      systemNodeSelector: {nodeGroup: system}\n"
+          "      acceleratedNodeSelector: {nvidia.com/gpu.present: \"true\"}\n");
+  r = Aicr({"bundle", "--config", config});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(root_ / "from-config" / "helmfile.yaml"));
+  // A flag wins over the file.
+  r = Aicr({"bundle", "--config", config, "-d", "helm", "-o", (root_ / "flag-wins").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(root_ / "flag-wins" / "deploy.sh"));
+
+  const std::string bad = WriteTempFile(
+      "bundle-config-bad.yaml",
+      "kind: AICRConfig\napiVersion: aicr.run/v1beta1\nspec:\n  bundle:\n    deployment:\n"
+      "      deployr: helm\n");
+  r = Aicr({"bundle", "--config", bad, "-r", TrainingRecipe(), "-o", (root_ / "x").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("spec.bundle.deployment: unknown field \"deployr\""));
+  EXPECT_FALSE(fs::exists(root_ / "x"));
+}
+
 // Each bad input exits 2 with a specific message and leaves the previous bundle.
 class BundleBadInputTest : public BundleE2eTest {
  protected:
