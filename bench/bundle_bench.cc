@@ -3,10 +3,6 @@
 // produces, interleaved in the same run so machine noise hits both alike. Prints
 // medians, the ratio (target: at most 3x) and aicr's peak RSS. Asserts nothing.
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,42 +13,12 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "bench/spawn.h"
 
 namespace {
 
-struct Run {
-  double micros = 0;
-  long max_rss_kib = 0;
-};
-
-Run RunOnce(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const std::string& a : argv) {
-    args.push_back(const_cast<char*>(a.c_str()));
-  }
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  const auto start = std::chrono::steady_clock::now();
-  pid_t pid = 0;
-  if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) {
-    std::fprintf(stderr, "bench: cannot start %s\n", args[0]);
-    std::exit(1);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  const auto end = std::chrono::steady_clock::now();
-  posix_spawn_file_actions_destroy(&actions);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "bench: %s exited abnormally\n", args[0]);
-    std::exit(1);
-  }
-  return Run{std::chrono::duration<double, std::micro>(end - start).count(), usage.ru_maxrss};
-}
+using aicr::bench::Run;
+using aicr::bench::RunOnce;
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

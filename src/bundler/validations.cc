@@ -283,27 +283,7 @@ StringLeaf ResolvedString(const Value& root, std::string_view path) {
 }
 
 // Helm's (Go text/template's) truth rule; an absent value is false.
-bool HelmTruthy(const Value* v) {
-  if (v == nullptr) {
-    return false;
-  }
-  switch (v->type()) {
-    case serialize::ValueType::kNull:
-      return false;
-    case serialize::ValueType::kBool:
-      return *v->if_bool();
-    case serialize::ValueType::kInt:
-      return *v->if_int() != 0;
-    case serialize::ValueType::kFloat:
-      return *v->if_float() != 0.0;
-    case serialize::ValueType::kString:
-      return !v->if_string()->empty();
-    case serialize::ValueType::kSequence:
-    case serialize::ValueType::kMapping:
-      return v->size() > 0;
-  }
-  return false;
-}
+bool HelmTruthy(const Value* v) { return serialize::IsTruthy(v); }
 
 std::string Describe(const Value& v) {
   return v.DebugString() + " (" + std::string(serialize::ValueTypeName(v.type())) + ")";

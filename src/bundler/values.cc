@@ -65,11 +65,7 @@ Result<UserOverrides> ParseUserOverrides(const BundleOptions& options,
   UserOverrides out;
   AICR_ASSIGN_OR_RETURN(auto set, overrides::ParseSetFlags(options.set));
   AICR_ASSIGN_OR_RETURN(auto resolved_set, overrides::ResolveSetOverrides(registry, set));
-  if (!resolved_set.deployer.empty()) {
-    return InvalidRequestError("--set deployer:" + resolved_set.deployer.begin()->first +
-                               " is only valid with the argocd and argocd-helm deployers, not " +
-                               Quote(options.deployer));
-  }
+  out.deployer_set = resolved_set.deployer;
   AICR_RETURN_IF_ERROR(UnknownKeys(resolved_set.unknown_keys, "--set"));
   for (auto& [name, comp] : resolved_set.components) {
     if (comp.enabled.has_value()) {

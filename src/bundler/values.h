@@ -37,13 +37,14 @@ struct UserOverrides {
   std::vector<serialize::Value> accelerated_tolerations;
   /// `build.settings.nodeScheduling` of bundle-info.yaml (null when nothing is set).
   serialize::Value node_scheduling_record;
+  /// `--set deployer:<key>=<value>` (Argo CD options), last wins.
+  std::map<std::string, std::string> deployer_set;
   /// Non-blocking notes gathered while extracting values (`Warning: ` prefixed).
   std::vector<std::string> warnings;
 };
 
 /// Parses and resolves every override flag of `options`. INVALID_REQUEST for a
-/// malformed flag, a key naming no registry component, or `deployer:` options (only
-/// the Argo CD deployers take them).
+/// malformed flag or a key naming no registry component.
 Result<UserOverrides> ParseUserOverrides(const BundleOptions& options,
                                          const recipe::ComponentRegistry& registry);
 

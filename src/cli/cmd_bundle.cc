@@ -93,6 +93,15 @@ Result<client::BundleRequest> RequestFromFlags(const CommandContext& ctx, std::s
   }
   o.readiness_hooks = ctx.GetBool("readiness-hooks");
   o.serial = ctx.GetBool("serial");
+  o.repo = Pick(ctx, "repo", cfg.repo);
+  o.app_name = Pick(ctx, "app-name", cfg.app_name);
+  o.flux_namespace = ctx.GetString("flux-namespace");
+  o.flux_oci_source_name = ctx.GetString("flux-oci-source-name");
+  for (const char* flag : {"repo", "app-name", "flux-namespace", "flux-oci-source-name"}) {
+    if (ctx.IsSet(flag) && ctx.GetString(flag).empty()) {
+      return InvalidRequestError(std::string("--") + flag + " must not be blank");
+    }
+  }
   return req;
 }
 
@@ -141,7 +150,7 @@ CommandSpec BundleCommand() {
                .shorts = {'d'},
                .default_value = "helm",
                .usage = "deployment artifacts to generate",
-               .values = {"helm", "helmfile"}},
+               .values = {"helm", "helmfile", "argocd", "argocd-helm", "flux"}},
       ListFlag("set",
                "scalar value override comp:path=value (repeatable; comp:enabled=false drops "
                "a component)",
@@ -186,6 +195,19 @@ CommandSpec BundleCommand() {
       FlagSpec{.name = "serial",
                .type = FlagType::kBool,
                .usage = "strictly linear install order (helmfile; no-op for helm)"},
+      FlagSpec{.name = "repo",
+               .usage = "Git or oci:// URL the GitOps bundle is published at (argocd, flux)",
+               .value_name = "URL"},
+      FlagSpec{.name = "app-name",
+               .usage = "parent Application name (argocd: nvidia-stack, argocd-helm: aicr-stack)",
+               .value_name = "NAME"},
+      FlagSpec{.name = "flux-namespace",
+               .usage = "namespace of the Flux objects (flux only; default flux-system)",
+               .value_name = "NAMESPACE"},
+      FlagSpec{.name = "flux-oci-source-name",
+               .usage = "name of the OCI source of an oci:// flux bundle (flux only; default "
+                        "aicr-bundle)",
+               .value_name = "NAME"},
       FlagSpec{.name = "kubeconfig",
                .shorts = {'k'},
                .env = "KUBECONFIG",

@@ -137,13 +137,8 @@ Result<BundleConfig> DecodeBundleConfig(const Value& bundle) {
     AICR_ASSIGN_OR_RETURN(out.deployer, Text(*d, "deployer", p));
     AICR_ASSIGN_OR_RETURN(out.set, List(*d, "set", p));
     AICR_ASSIGN_OR_RETURN(out.dynamic, List(*d, "dynamic", p));
-    AICR_ASSIGN_OR_RETURN(const std::string repo, Text(*d, "repo", p));
-    AICR_ASSIGN_OR_RETURN(const std::string app, Text(*d, "appName", p));
-    if (!repo.empty() || !app.empty()) {
-      return InvalidRequestError("config " + p + (repo.empty() ? ".appName" : ".repo") +
-                                 ": only valid with the GitOps deployers (argocd, argocd-helm, "
-                                 "flux), which this build does not offer yet");
-    }
+    AICR_ASSIGN_OR_RETURN(out.repo, Text(*d, "repo", p));
+    AICR_ASSIGN_OR_RETURN(out.app_name, Text(*d, "appName", p));
     AICR_RETURN_IF_ERROR(
         RejectTrue(*d, "vendorCharts", p, "chart vendoring is not supported by this build"));
   }

@@ -20,6 +20,8 @@ struct BundleConfig {
   std::string input_recipe;                         ///< input.recipe
   std::string output_target;                        ///< output.target
   std::string deployer;                             ///< deployment.deployer
+  std::string repo;                                 ///< deployment.repo
+  std::string app_name;                             ///< deployment.appName
   std::optional<std::vector<std::string>> set;      ///< deployment.set[]
   std::optional<std::vector<std::string>> dynamic;  ///< deployment.dynamic[]
   /// scheduling.*: selectors as `k=v` (keys sorted), tolerations as given.
@@ -37,7 +39,7 @@ struct BundleConfig {
 
 /// Decodes `spec.bundle` (null → empty). INVALID_REQUEST naming the spec path for
 /// an unknown field, a wrong type, or a setting this build does not support yet
-/// (`deployment.repo`, `deployment.appName`, `deployment.vendorCharts: true`,
+/// (`deployment.vendorCharts: true`,
 /// `output.imageRefs`, `attestation.enabled: true`, an `oci://` output target).
 Result<BundleConfig> DecodeBundleConfig(const serialize::Value& bundle);
 

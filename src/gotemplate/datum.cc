@@ -33,28 +33,7 @@ Datum Datum::Child(const serialize::Value* child) const {
 
 const serialize::Value& Datum::value() const { return ref_ == nullptr ? NullValue() : *ref_; }
 
-bool IsTrue(const Datum& d) {
-  const serialize::Value* v = d.get();
-  if (v == nullptr) {
-    return false;
-  }
-  switch (v->type()) {
-    case serialize::ValueType::kNull:
-      return false;
-    case serialize::ValueType::kBool:
-      return *v->if_bool();
-    case serialize::ValueType::kInt:
-      return *v->if_int() != 0;
-    case serialize::ValueType::kFloat:
-      return *v->if_float() != 0.0;
-    case serialize::ValueType::kString:
-      return !v->if_string()->empty();
-    case serialize::ValueType::kSequence:
-    case serialize::ValueType::kMapping:
-      return v->size() > 0;
-  }
-  return false;
-}
+bool IsTrue(const Datum& d) { return serialize::IsTruthy(d.get()); }
 
 Status Budget::Step() {
   if (++steps_ > limits_.max_steps) {

@@ -25,6 +25,9 @@ struct Manifest {
 struct ComponentPlan {
   std::string name;
   std::string namespace_;
+  /// The registry's first valueOverrideKeys entry (the name when it has none):
+  /// argocd-helm exposes the component's install-time values under this key.
+  std::string override_key;
   /// Helm coordinates. `repository` is "" for a manifest-only component; an OCI
   /// repository keeps its `oci://` scheme.
   std::string repository;
@@ -75,12 +78,34 @@ struct Folder {
   bool owns_crds = false;           ///< apply-crds.sh is written (upstream primary only)
 };
 
+/// Settings of the GitOps deployers (argocd, argocd-helm, flux), validated by the
+/// bundler before generation.
+struct GitOpsOptions {
+  /// `--repo`: the Git (or `oci://`) URL the bundle will be published at; "" when
+  /// not given (deployers then write their documented placeholder and the bundler
+  /// warns).
+  std::string repo_url;
+  /// Revision Argo CD / Flux track: "" means the deployer default (`main`).
+  std::string target_revision;
+  /// `--app-name` (argocd parent default `nvidia-stack`, argocd-helm `aicr-stack`).
+  std::string app_name;
+  /// `--set deployer:namePrefix|destinationServer|project|cascadeDelete`.
+  std::string name_prefix;
+  std::string destination_server;  ///< "" = https://kubernetes.default.svc
+  std::string project;             ///< "" = default
+  bool cascade_delete = false;
+  /// `--flux-namespace` / `--flux-oci-source-name`.
+  std::string flux_namespace = "flux-system";
+  std::string flux_oci_source_name = "aicr-bundle";
+};
+
 struct Plan {
   std::vector<ComponentPlan> components;  ///< deployment order
   std::vector<Folder> folders;            ///< folder index order
   std::string aicr_version;
   bool readiness_hooks = false;
   bool serial = false;
+  GitOpsOptions gitops;
 
   /// The component named `name`, or nullptr.
   const ComponentPlan* Find(const std::string& name) const {

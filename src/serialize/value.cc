@@ -346,4 +346,26 @@ std::string Value::DebugString() const {
 
 void PrintTo(const Value& value, std::ostream* os) { *os << value.DebugString(); }
 
+bool IsTruthy(const Value* v) {
+  if (v == nullptr) {
+    return false;
+  }
+  switch (v->type()) {
+    case ValueType::kNull:
+      return false;
+    case ValueType::kBool:
+      return *v->if_bool();
+    case ValueType::kInt:
+      return *v->if_int() != 0;
+    case ValueType::kFloat:
+      return *v->if_float() != 0.0;
+    case ValueType::kString:
+      return !v->if_string()->empty();
+    case ValueType::kSequence:
+    case ValueType::kMapping:
+      return v->size() > 0;
+  }
+  return false;
+}
+
 }  // namespace aicr::serialize

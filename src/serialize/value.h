@@ -175,6 +175,10 @@ class Value {
 /// gtest printer.
 void PrintTo(const Value& value, std::ostream* os);
 
+/// Go text/template's (and so Helm's) truth rule: false for an absent value (null
+/// pointer), null, false, 0, 0.0, "" and empty collections; true otherwise.
+bool IsTruthy(const Value* value);
+
 // Defined here, where Value is complete (clang instantiates them eagerly).
 inline std::size_t Mapping::size() const { return entries_.size(); }
 inline bool Mapping::empty() const { return entries_.empty(); }

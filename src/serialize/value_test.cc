@@ -172,3 +172,23 @@ TEST(ValueTest, DebugStringAndPrintTo) {
 
 }  // namespace
 }  // namespace aicr::serialize
+
+namespace aicr::serialize {
+namespace {
+
+TEST(IsTruthyTest, GoTemplateTruth) {
+  EXPECT_FALSE(IsTruthy(nullptr));
+  for (const Value& v : {Value(), Value(false), Value(0), Value(0.0), Value(""),
+                         Value::EmptySequence(), Value::EmptyMapping()}) {
+    EXPECT_FALSE(IsTruthy(&v)) << v.DebugString();
+  }
+  Mapping m;
+  m.Set("a", 1);
+  for (const Value& v :
+       {Value(true), Value(-1), Value(0.5), Value("false"), Value(Sequence{Value()}), Value(m)}) {
+    EXPECT_TRUE(IsTruthy(&v)) << v.DebugString();
+  }
+}
+
+}  // namespace
+}  // namespace aicr::serialize

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "serialize/yaml_reader.h"
 #include "tests/bundle/scenario.h"
 #include "tests/testing/status_matchers.h"
@@ -196,9 +198,11 @@ TEST(BundlePipelineTest, DeployerRules) {
   EXPECT_THAT(Make(Recipe(kGpuAndDra), o),
               StatusIs(ErrorCode::kInvalidRequest, HasSubstr("--readiness-hooks")));
   o = Options();
-  o.deployer = "flux";
+  o.deployer = "fleet";
   EXPECT_THAT(Make(Recipe(kGpuAndDra), o),
-              StatusIs(ErrorCode::kInvalidRequest, HasSubstr("unsupported deployer \"flux\"")));
+              StatusIs(ErrorCode::kInvalidRequest,
+                       HasSubstr("unsupported deployer \"fleet\" (supported: helm, helmfile, "
+                                 "argocd, argocd-helm, flux)")));
   o = Options();
   o.nodes = -1;
   EXPECT_THAT(Make(Recipe(kGpuAndDra), o), StatusIs(ErrorCode::kInvalidRequest, ::testing::_));
@@ -219,6 +223,71 @@ TEST(BundlePipelineTest, BundleInfoRecordsFilterAndRecipeDigest) {
   const Value recipe = serialize::ParseYaml(out->tree.Find("recipe.yaml")->bytes).value();
   EXPECT_EQ(recipe.Find("componentRefs")->size(), 1u);
   EXPECT_EQ(*info.FindPath("layout.releases.0.path"), Value("001-gpu-operator"));
+}
+
+}  // namespace
+}  // namespace aicr::bundle_testing
+
+namespace aicr::bundle_testing {
+namespace {
+
+std::set<std::string> ApplicationNames(const bundler::BundleOutput& out) {
+  std::set<std::string> names;
+  for (const auto& [path, file] : out.tree.files()) {
+    if (path == "app-of-apps.yaml" || path.find("/application.yaml") != std::string::npos) {
+      const Value doc = serialize::ParseYaml(file.bytes).value();
+      names.insert(*doc.FindPath("metadata.name")->if_string());
+    }
+  }
+  return names;
+}
+
+TEST(BundlePipelineTest, TwoArgoBundlesOfOneRecipeNeverCollide) {
+  bundler::BundleOptions a = Options();
+  a.deployer = "argocd";
+  a.repo = "https://github.com/org/bundles.git";
+  a.app_name = "team-a";
+  a.set = {"deployer:namePrefix=team-a-"};
+  bundler::BundleOptions b = a;
+  b.app_name = "team-b";
+  b.set = {"deployer:namePrefix=team-b-"};
+  auto first = Make(Recipe(kGpuAndDra), a);
+  auto second = Make(Recipe(kGpuAndDra), b);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(second, IsOk());
+  const auto names_a = ApplicationNames(*first);
+  const auto names_b = ApplicationNames(*second);
+  EXPECT_EQ(names_a.size(), 3u);  // parent + two children
+  for (const auto& n : names_a) {
+    EXPECT_EQ(names_b.count(n), 0u) << n << " appears in both bundles";
+  }
+  EXPECT_EQ(names_a.count("team-a"), 1u);
+  EXPECT_EQ(names_a.count("team-a-gpu-operator"), 1u);
+}
+
+TEST(BundlePipelineTest, RepositoryComesFromTheFlagOrAWarnedPlaceholder) {
+  for (const char* deployer : {"argocd", "flux"}) {
+    bundler::BundleOptions o = Options();
+    o.deployer = deployer;
+    auto placeholder = Make(Recipe(kGpuAndDra), o);
+    ASSERT_THAT(placeholder, IsOk());
+    EXPECT_THAT(placeholder->warnings, Contains(HasSubstr("placeholder repository"))) << deployer;
+    const Value info =
+        serialize::ParseYaml(placeholder->tree.Find("bundle-info.yaml")->bytes).value();
+    EXPECT_THAT(*info.FindPath("build.settings.repoURL")->if_string(), HasSubstr("YOUR"));
+    EXPECT_EQ(*info.FindPath("build.settings.targetRevision"), Value("main"));
+
+    o.repo = "https://git.example.com/platform/gpu-bundles.git";
+    auto given = Make(Recipe(kGpuAndDra), o);
+    ASSERT_THAT(given, IsOk());
+    EXPECT_THAT(given->warnings, ::testing::Not(Contains(HasSubstr("placeholder"))));
+    std::string all;
+    for (const auto& [path, file] : given->tree.files()) {
+      all += file.bytes;
+    }
+    EXPECT_THAT(all, HasSubstr("https://git.example.com/platform/gpu-bundles.git"));
+    EXPECT_EQ(all.find("YOUR"), std::string::npos) << deployer << " still names a placeholder";
+  }
 }
 
 }  // namespace

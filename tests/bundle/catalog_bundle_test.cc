@@ -1,7 +1,7 @@
 // Every leaf recipe of the embedded catalogue (the checked-in goldens under
-// tests/golden/recipes) bundles with the helm and helmfile deployers, given the
-// scheduling flags a real user passes, and the local charts of every helm bundle
-// pass `helm lint` and `helm template`; every script passes `bash -n`.
+// tests/golden/recipes) bundles with every deployer, given the scheduling flags a
+// real user passes; the local charts of every helm bundle pass `helm lint` and
+// `helm template` and every script `bash -n`; every GitOps object validates.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include "recipe/store.h"
 #include "tests/bundle/scenario.h"
 #include "tests/e2e/subprocess.h"
+#include "tests/testing/k8s_validate.h"
 #include "tests/testing/tools.h"
 
 namespace aicr::bundle_testing {
@@ -20,6 +21,14 @@ namespace {
 using ::aicr::testing::ProcessResult;
 using ::aicr::testing::RunProcess;
 using ::testing::HasSubstr;
+
+// Publishes `bundle` to a fresh directory for the tools that read from disk.
+fs::path Publish(const bundler::BundleOutput& bundle, const std::string& name) {
+  const fs::path dir = fs::path(::aicr::testing::TestTempDir()) / name;
+  fs::remove_all(dir);
+  EXPECT_TRUE(bundler::PublishBundle(bundle.tree, dir.string()).ok()) << dir;
+  return dir;
+}
 
 // Leaves whose bundle needs an input `aicr recipe` records and this build cannot
 // record yet, with the error the bundler must give instead of a broken bundle.
@@ -56,10 +65,10 @@ class CatalogBundleTest : public ::testing::TestWithParam<std::string> {
   }
 };
 
-TEST_P(CatalogBundleTest, BundlesWithHelmAndHelmfile) {
+TEST_P(CatalogBundleTest, BundlesWithEveryDeployer) {
   const auto store = Store();
   ASSERT_NE(store, nullptr);
-  for (const char* deployer : {"helm", "helmfile"}) {
+  for (const char* deployer : {"helm", "helmfile", "argocd", "argocd-helm", "flux"}) {
     auto bundle = bundler::MakeBundle(Recipe(), *store, UserOptions(deployer));
     const auto rejected = ExpectedRejections().find(GetParam());
     if (rejected != ExpectedRejections().end()) {
@@ -68,8 +77,12 @@ TEST_P(CatalogBundleTest, BundlesWithHelmAndHelmfile) {
       continue;
     }
     ASSERT_TRUE(bundle.ok()) << deployer << ": " << bundle.status().ToString();
-    EXPECT_NE(bundle->tree.Find(std::string(deployer) == "helm" ? "deploy.sh" : "helmfile.yaml"),
-              nullptr);
+    const std::map<std::string, std::string> entrypoints = {{"helm", "deploy.sh"},
+                                                            {"helmfile", "helmfile.yaml"},
+                                                            {"argocd", "app-of-apps.yaml"},
+                                                            {"argocd-helm", "Chart.yaml"},
+                                                            {"flux", "kustomization.yaml"}};
+    EXPECT_NE(bundle->tree.Find(entrypoints.at(deployer)), nullptr) << deployer;
     EXPECT_EQ(bundle->plan.components.size(), Recipe().deployment_order.size())
         << "every component of the recipe is in the bundle";
   }
@@ -77,6 +90,7 @@ TEST_P(CatalogBundleTest, BundlesWithHelmAndHelmfile) {
 
 TEST_P(CatalogBundleTest, HelmBundleConsumers) {
   REQUIRE_TOOL("helm");
+  REQUIRE_K8S_VALIDATOR();
   const auto store = Store();
   ASSERT_NE(store, nullptr);
   auto bundle = bundler::MakeBundle(Recipe(), *store, UserOptions("helm"));
@@ -85,10 +99,9 @@ TEST_P(CatalogBundleTest, HelmBundleConsumers) {
     return;
   }
   ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
-  const fs::path dir = fs::path(::aicr::testing::TestTempDir()) / ("leaf-" + GetParam());
-  fs::remove_all(dir);
-  ASSERT_TRUE(bundler::PublishBundle(bundle->tree, dir.string()).ok());
+  const fs::path dir = Publish(*bundle, "leaf-" + GetParam());
   const std::string helm = ::aicr::testing::ToolPath("helm");
+  std::string rendered_objects;
   for (const auto& f : bundle->plan.folders) {
     const fs::path folder = dir / f.dir;
     if (f.kind == layout::FolderKind::kLocalHelm) {
@@ -97,11 +110,60 @@ TEST_P(CatalogBundleTest, HelmBundleConsumers) {
       const ProcessResult rendered =
           RunProcess({helm, "template", f.release, folder.string(), "--namespace", f.namespace_});
       EXPECT_EQ(rendered.exit_code, 0) << folder << "\n" << rendered.err;
+      rendered_objects += rendered.out + "\n---\n";
     }
     const ProcessResult syntax = RunProcess({"bash", "-n", (folder / "install.sh").string()});
     EXPECT_EQ(syntax.exit_code, 0) << folder << "\n" << syntax.err;
   }
+  // Everything the local charts would apply validates against its schema.
+  const auto valid = ::aicr::testing::ValidateK8sYaml(rendered_objects);
+  EXPECT_EQ(valid.exit_code, 0) << valid.output;
   fs::remove_all(dir);
+}
+
+// Everything the GitOps bundles would have a controller apply validates against
+// the Argo CD, Flux and Kubernetes schemas: argocd Applications as written, the
+// argocd-helm chart as `helm template` renders it, the flux root as `kubectl
+// kustomize` builds it (one validator run per leaf).
+TEST_P(CatalogBundleTest, GitOpsBundlesValidate) {
+  REQUIRE_TOOL("helm");
+  REQUIRE_TOOL("kubectl");
+  REQUIRE_K8S_VALIDATOR();
+  const auto store = Store();
+  ASSERT_NE(store, nullptr);
+  if (ExpectedRejections().count(GetParam()) != 0) {
+    EXPECT_FALSE(bundler::MakeBundle(Recipe(), *store, UserOptions("argocd")).ok());
+    return;
+  }
+  std::string objects;
+  auto argocd = bundler::MakeBundle(Recipe(), *store, UserOptions("argocd"));
+  ASSERT_TRUE(argocd.ok()) << argocd.status().ToString();
+  for (const auto& [path, file] : argocd->tree.files()) {
+    const bool application =
+        path.size() > 17 && path.compare(path.size() - 17, 17, "/application.yaml") == 0;
+    if (path == "app-of-apps.yaml" || application) {
+      objects += file.bytes + "\n---\n";
+    }
+  }
+  auto chart = bundler::MakeBundle(Recipe(), *store, UserOptions("argocd-helm"));
+  ASSERT_TRUE(chart.ok()) << chart.status().ToString();
+  const fs::path chart_dir = Publish(*chart, "leaf-chart-" + GetParam());
+  const ProcessResult rendered =
+      RunProcess({::aicr::testing::ToolPath("helm"), "template", "stack", chart_dir.string(),
+                  "--namespace", "argocd", "--set", "repoURL=oci://registry.example.com/bundles"});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  objects += rendered.out + "\n---\n";
+  auto flux = bundler::MakeBundle(Recipe(), *store, UserOptions("flux"));
+  ASSERT_TRUE(flux.ok()) << flux.status().ToString();
+  const fs::path flux_dir = Publish(*flux, "leaf-flux-" + GetParam());
+  const ProcessResult built =
+      RunProcess({::aicr::testing::ToolPath("kubectl"), "kustomize", flux_dir.string()});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  objects += built.out;
+  const auto valid = ::aicr::testing::ValidateK8sYaml(objects, /*strict=*/true);
+  EXPECT_EQ(valid.exit_code, 0) << valid.output;
+  fs::remove_all(chart_dir);
+  fs::remove_all(flux_dir);
 }
 
 std::vector<std::string> Leaves() {

@@ -90,6 +90,12 @@ inline bundler::BundleOptions OptionsFromYaml(const serialize::Value& doc) {
   if (const auto* s = doc.Find("serial")) {
     o.serial = *s->if_bool();
   }
+  if (const auto* r = doc.Find("repo")) {
+    o.repo = *r->if_string();
+  }
+  if (const auto* a = doc.Find("appName")) {
+    o.app_name = *a->if_string();
+  }
   o.aicr_version = "v0.22.0";
   return o;
 }

@@ -277,7 +277,9 @@ TEST_F(BundleBadInputTest, SingleValueFlagTwiceAndUnknownDeployer) {
   ExpectRejected(Aicr(BundleArgs(TrainingRecipe(), out_.string(),
                                  {"--storage-class", "a", "--storage-class", "b"})),
                  "given more than once");
-  ExpectRejected(Aicr(BundleArgs(TrainingRecipe(), out_.string(), {"-d", "flux"})), "flux");
+  ExpectRejected(Aicr(BundleArgs(TrainingRecipe(), out_.string(), {"-d", "fleet"})), "fleet");
+  ExpectRejected(Aicr(BundleArgs(TrainingRecipe(), out_.string(), {"--app-name", "x"})),
+                 "--app-name does not apply to the helm deployer");
 }
 
 }  // namespace
