@@ -1,7 +1,8 @@
 // Whole-process bundle benchmark: `aicr bundle` of a recipe (the largest
-// catalogue recipe, chosen by the Makefile) against `cp -r` of the tree it
-// produces, interleaved in the same run so machine noise hits both alike. Prints
-// medians, the ratio (target: at most 3x) and aicr's peak RSS. Asserts nothing.
+// catalogue recipe, chosen by the Makefile) with every deployer, each against
+// `cp -r` of the tree it produces, interleaved in the same run so machine noise
+// hits both alike. Prints medians, the ratio (target: at most 3x) and aicr's peak
+// RSS. Asserts nothing.
 
 #include <unistd.h>
 
@@ -25,26 +26,29 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-}  // namespace
+// Median bundle time of one deployer, with the median `cp -r` of its own output
+// measured in the same loop; returns {bundle us, cp us, peak RSS KiB, files, bytes}.
+struct Measured {
+  double bundle_us = 0;
+  double cp_us = 0;
+  long rss_kib = 0;
+  std::size_t files = 0;
+  std::uintmax_t bytes = 0;
+};
 
-int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: %s path/to/aicr recipe.yaml [iterations]\n", argv[0]);
-    return 2;
-  }
+Measured Measure(const std::string& aicr, const std::string& recipe, const std::string& deployer,
+                 const std::filesystem::path& work, int iterations) {
   namespace fs = std::filesystem;
-  const int iterations = argc > 3 ? std::atoi(argv[3]) : 30;
-  const fs::path work =
-      fs::temp_directory_path() / ("aicr-bundle-bench-" + std::to_string(getpid()));
-  fs::create_directories(work);
-  const std::string out = (work / "bundle").string();
-  const std::string copy = (work / "copy").string();
-  const std::vector<std::string> bundle = {argv[1],
+  const std::string out = (work / ("bundle-" + deployer)).string();
+  const std::string copy = (work / ("copy-" + deployer)).string();
+  const std::vector<std::string> bundle = {aicr,
                                            "bundle",
                                            "-r",
-                                           argv[2],
+                                           recipe,
                                            "-o",
                                            out,
+                                           "-d",
+                                           deployer,
                                            "--system-node-selector",
                                            "nodeGroup=system",
                                            "--accelerated-node-selector",
@@ -52,7 +56,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> cp = {"cp", "-r", out, copy};
   std::vector<double> t_bundle;
   std::vector<double> t_cp;
-  long rss = 0;
+  Measured m;
   for (int i = 0; i < iterations + 3; ++i) {
     fs::remove_all(out);
     const Run b = RunOnce(bundle);
@@ -61,24 +65,40 @@ int main(int argc, char** argv) {
     if (i >= 3) {  // the first runs warm the page cache
       t_bundle.push_back(b.micros);
       t_cp.push_back(c.micros);
-      rss = std::max(rss, b.max_rss_kib);
+      m.rss_kib = std::max(m.rss_kib, b.max_rss_kib);
     }
   }
-  std::size_t files = 0;
-  std::uintmax_t bytes = 0;
   for (const auto& e : fs::recursive_directory_iterator(out)) {
     if (e.is_regular_file()) {
-      ++files;
-      bytes += e.file_size();
+      ++m.files;
+      m.bytes += e.file_size();
     }
   }
+  m.bundle_us = Median(t_bundle);
+  m.cp_us = Median(t_cp);
+  return m;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s path/to/aicr recipe.yaml [iterations]\n", argv[0]);
+    return 2;
+  }
+  namespace fs = std::filesystem;
+  const int iterations = argc > 3 ? std::atoi(argv[3]) : 20;
+  const fs::path work =
+      fs::temp_directory_path() / ("aicr-bundle-bench-" + std::to_string(getpid()));
+  fs::create_directories(work);
+  std::printf("%-12s %6s %9s %12s %12s %8s %10s\n", "deployer", "files", "bytes", "bundle us",
+              "cp -r us", "ratio", "peak RSS");
+  for (const char* deployer : {"helm", "helmfile", "argocd", "argocd-helm", "flux"}) {
+    const Measured m = Measure(argv[1], argv[2], deployer, work, iterations);
+    std::printf("%-12s %6zu %9ju %12.0f %12.0f %7.2fx %7ld KiB\n", deployer, m.files, m.bytes,
+                m.bundle_us, m.cp_us, m.bundle_us / m.cp_us, m.rss_kib);
+  }
+  std::printf("ratio = aicr bundle / cp -r of the same tree (target <= 3x)\n");
   fs::remove_all(work);
-  const double mb = Median(t_bundle);
-  const double mc = Median(t_cp);
-  std::printf("bundle tree: %zu files, %ju bytes\n", files, bytes);
-  std::printf("aicr bundle   median %8.0f us\n", mb);
-  std::printf("cp -r (base)  median %8.0f us\n", mc);
-  std::printf("ratio bundle / cp -r: %.2fx (target <= 3x)\n", mb / mc);
-  std::printf("aicr bundle peak RSS: %ld KiB\n", rss);
   return 0;
 }
