@@ -13,6 +13,7 @@
 #include "base/result.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "layout/url_slug.h"
 #include "overrides/values.h"
 #include "serialize/value.h"
 #include "serialize/yaml_writer.h"
@@ -626,48 +627,7 @@ struct NewFile {
 
 }  // namespace
 
-std::string SourceName(std::string_view url) {
-  std::string s(url);
-  for (char& ch : s) {
-    if (ch >= 'A' && ch <= 'Z') {
-      ch = static_cast<char>(ch - 'A' + 'a');
-    }
-  }
-  std::string_view v = s;
-  for (std::string_view prefix : {"oci://", "https://", "http://"}) {
-    if (v.starts_with(prefix)) {
-      v.remove_prefix(prefix.size());
-    }
-  }
-  if (v.ends_with('/')) {
-    v.remove_suffix(1);
-  }
-  if (v.ends_with(".git")) {
-    v.remove_suffix(4);
-  }
-  std::string name;
-  name.reserve(v.size());
-  bool in_run = false;
-  for (const char ch : v) {
-    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-') {
-      name += ch;
-      in_run = false;
-    } else if (!in_run) {
-      name += '-';
-      in_run = true;
-    }
-  }
-  const std::size_t first = name.find_first_not_of('-');
-  if (first == std::string::npos) {
-    return std::string(kDefaultSourceName);
-  }
-  name = name.substr(first, name.find_last_not_of('-') - first + 1);
-  if (name.size() > kMaxLabelLength) {
-    name.resize(kMaxLabelLength);
-    name.erase(name.find_last_not_of('-') + 1);
-  }
-  return name;
-}
+std::string SourceName(std::string_view url) { return layout::UrlSlug(url, kDefaultSourceName); }
 
 std::string ReleasePath(const Folder& folder) { return folder.release; }
 

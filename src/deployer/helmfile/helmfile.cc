@@ -10,6 +10,7 @@
 #include "base/result.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "layout/url_slug.h"
 #include "serialize/value.h"
 #include "serialize/yaml_writer.h"
 
@@ -23,8 +24,6 @@ using layout::Plan;
 using serialize::Mapping;
 using serialize::Sequence;
 using serialize::Value;
-
-constexpr std::size_t kMaxAliasLength = 63;
 
 // Per-component helm flag overrides. They mirror the special cases of the helm
 // deployer's deploy.sh (ASYNC_COMPONENTS and the per-name COMPONENT_HELM_TIMEOUT
@@ -274,49 +273,7 @@ std::string TableCell(std::string_view s) {
 
 }  // namespace
 
-std::string RepositoryAlias(std::string_view url) {
-  std::string s(url);
-  for (char& ch : s) {
-    if (ch >= 'A' && ch <= 'Z') {
-      ch = static_cast<char>(ch - 'A' + 'a');
-    }
-  }
-  std::string_view v = s;
-  for (std::string_view prefix : {"oci://", "https://", "http://"}) {
-    if (v.starts_with(prefix)) {
-      v.remove_prefix(prefix.size());
-    }
-  }
-  if (v.ends_with('/')) {
-    v.remove_suffix(1);
-  }
-  if (v.ends_with(".git")) {
-    v.remove_suffix(4);
-  }
-  std::string slug;
-  slug.reserve(v.size());
-  bool in_run = false;
-  for (char ch : v) {
-    const bool keep = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
-    if (keep) {
-      slug += ch;
-      in_run = false;
-    } else if (!in_run) {
-      slug += '-';
-      in_run = true;
-    }
-  }
-  const std::size_t first = slug.find_first_not_of('-');
-  if (first == std::string::npos) {
-    return "default-repo";
-  }
-  slug = slug.substr(first, slug.find_last_not_of('-') - first + 1);
-  if (slug.size() > kMaxAliasLength) {
-    slug.resize(kMaxAliasLength);
-    slug.erase(slug.find_last_not_of('-') + 1);
-  }
-  return slug;
-}
+std::string RepositoryAlias(std::string_view url) { return layout::UrlSlug(url, "default-repo"); }
 
 std::string NeedsRef(std::string_view dependent_namespace, std::string_view dep_namespace,
                      std::string_view dep_name) {
