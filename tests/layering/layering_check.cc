@@ -34,6 +34,7 @@ const std::vector<std::pair<std::string, std::string>>& ThirdPartyOwners() {
       {"yaml-cpp/", "serialize"}, {"nlohmann/", "serialize"},
       {"curl/", "serialize"},     {"CLI/", "cli"},
       {"httplib.h", "server"},    {"openssl/", "checksum"},
+      {"zlib.h", "archive"},
   };
   return kOwners;
 }
