@@ -13,7 +13,7 @@ deps:
 
 build:
 	cmake --preset release
-	cmake --build --preset release -j $(JOBS) --target aicr
+	cmake --build --preset release -j $(JOBS) --target aicr aicrd
 
 demo: deps build
 	bash scripts/demo.sh build/release/src/cli/aicr
@@ -33,7 +33,7 @@ bench: deps
 
 fuzz: deps
 	cmake --preset fuzz
-	cmake --build --preset fuzz -j $(JOBS) --target aicr_fuzz_yaml aicr_fuzz_json
+	cmake --build --preset fuzz -j $(JOBS) --target aicr_fuzz_yaml aicr_fuzz_json aicr_fuzz_checksum aicr_fuzz_gotemplate aicr_fuzz_server_params
 	bash scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)
 
 docs:

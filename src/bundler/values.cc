@@ -238,7 +238,9 @@ Status CheckProfileLock(const recipe::RecipeResult& recipe, const Selection& sel
   for (const auto& ref : selection.refs) {
     selected.insert(ref.name);
   }
-  for (const auto& [component, paths] : profile.owned_paths) {
+  for (const auto& owned_entry : profile.owned_paths) {
+    const std::string& component = owned_entry.first;
+    const std::vector<std::string>& paths = owned_entry.second;
     const bool owns_presence = std::find(paths.begin(), paths.end(), "enabled") != paths.end();
     const bool recipe_enabled = std::any_of(
         recipe.component_refs.begin(), recipe.component_refs.end(),

@@ -1,0 +1,143 @@
+// `/v1/bundle` (POST): a RecipeResult body becomes the bundle as a ZIP.
+
+#include <stdlib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "archive/zip.h"
+#include "base/log.h"
+#include "server/app.h"
+#include "server/errors.h"
+#include "server/handler_util.h"
+#include "server/params.h"
+
+namespace aicr::server {
+namespace {
+
+// A private directory holding the request body as a file, removed on scope exit.
+// Client::Bundle reads its recipe from a source, exactly as `aicr bundle -r`.
+class BodyFile {
+ public:
+  explicit BodyFile(const std::string& bytes) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/aicrd-bundle-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return;
+    }
+    dir_ = pattern;
+    const std::string file = dir_ + "/recipe.yaml";
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (out.good()) {
+      path_ = file;
+    }
+  }
+  ~BodyFile() {
+    if (!dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
+  }
+  BodyFile(const BodyFile&) = delete;
+  BodyFile& operator=(const BodyFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_;
+  std::string path_;
+};
+
+// The temporary path is an implementation detail: error messages name the body.
+Status WithoutTempPath(const Status& s, const std::string& path) {
+  std::string msg = s.message();
+  const std::string quoted = "\"" + path + "\"";
+  for (std::size_t pos; (pos = msg.find(quoted)) != std::string::npos;) {
+    msg.replace(pos, quoted.size(), "(request body)");
+  }
+  for (std::size_t pos; (pos = msg.find(path)) != std::string::npos;) {
+    msg.replace(pos, path.size(), "(request body)");
+  }
+  return Status(s.code(), msg);
+}
+
+}  // namespace
+
+void App::HandleBundle(HttpRequest& req, HttpResponse& res) {
+  constexpr std::string_view kSummary = "Invalid bundle request";
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::vector<QueryParam>> raw = ParseQueryString(req.raw_query);
+  if (!raw.ok()) {
+    WriteError(req, ErrorFromStatus(raw.status(), kSummary), res, clock_);
+    return;
+  }
+  Result<Params> params = Params::Make(*raw, BundleParamSpecs());
+  if (!params.ok()) {
+    WriteError(req, ErrorFromStatus(params.status(), kSummary), res, clock_);
+    return;
+  }
+  Result<bundler::BundleOptions> options = BundleOptionsFromParams(*params);
+  if (!options.ok()) {
+    WriteError(req, ErrorFromStatus(options.status(), kSummary), res, clock_);
+    return;
+  }
+  std::string body;
+  if (!ReadBody(req, res, &body)) {
+    return;
+  }
+  Result<serialize::Value> doc = ParseBody(body, req.Header("Content-Type"));
+  if (!doc.ok()) {
+    WriteError(req, ErrorFromStatus(doc.status(), kSummary), res, clock_);
+    return;
+  }
+  if (std::optional<ApiError> denied =
+          CheckAllowlists(config_.allow, CriteriaOfRecipeDocument(*doc))) {
+    WriteError(req, *denied, res, clock_);
+    return;
+  }
+  BodyFile file(body);
+  if (file.path().empty()) {
+    WriteError(req, ErrorFromStatus(UnavailableError("cannot stage the request body"), kSummary),
+               res, clock_);
+    return;
+  }
+  client::BundleRequest request;
+  request.recipe = file.path();
+  request.options = std::move(*options);
+  Result<bundler::BundleOutput> out = MakeClient(req).Bundle(request);
+  if (!out.ok()) {
+    WriteError(req, ErrorFromStatus(WithoutTempPath(out.status(), file.path()), kSummary), res,
+               clock_);
+    return;
+  }
+  for (const std::string& warning : out->warnings) {
+    log::Warn(warning, {{"request_id", req.request_id}});
+  }
+  std::vector<archive::ZipEntry> entries;
+  entries.reserve(out->tree.files().size());
+  for (const auto& [path, f] : out->tree.files()) {
+    entries.push_back(archive::ZipEntry{.path = path, .bytes = f.bytes, .mode = f.mode});
+  }
+  Result<std::string> zip = archive::WriteZip(entries);
+  if (!zip.ok()) {
+    WriteError(req, ErrorFromStatus(zip.status(), kSummary), res, clock_);
+    return;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.3fs", seconds);
+  res.status = 200;
+  res.SetHeader("Content-Type", "application/zip");
+  res.SetHeader("Content-Disposition", "attachment; filename=\"bundles.zip\"");
+  res.SetHeader("X-Bundle-Files", std::to_string(out->tree.files().size()));
+  res.SetHeader("X-Bundle-Size", std::to_string(out->tree.TotalBytes()));
+  res.SetHeader("X-Bundle-Duration", duration);
+  res.SetHeader("Cache-Control", "no-store");
+  res.body = std::move(*zip);
+}
+
+}  // namespace aicr::server

@@ -1,0 +1,42 @@
+// `/v1/query` (HEAD, GET, POST): resolve, hydrate, select.
+
+#include "server/app.h"
+#include "server/errors.h"
+#include "server/handler_util.h"
+#include "server/recipe_request.h"
+
+namespace aicr::server {
+
+void App::HandleQuery(HttpRequest& req, HttpResponse& res) {
+  constexpr std::string_view kSummary = "Invalid query request";
+  RecipeEnvelope env;
+  if (std::optional<ApiError> err = RecipeRequestFromHttp(req, res, true, kSummary, &env)) {
+    if (err->sent) {
+      return;
+    }
+    WriteError(req, *err, res, clock_);
+    return;
+  }
+  if (std::optional<ApiError> denied = CheckAllowlists(config_.allow, env.request.criteria)) {
+    WriteError(req, *denied, res, clock_);
+    return;
+  }
+  recipe::ResolutionErrorDetails details;
+  Result<serialize::Value> selected =
+      MakeClient(req).Query(env.request, env.selector.value_or(""), &details);
+  if (!selected.ok()) {
+    const std::string_view summary = selected.status().code() == ErrorCode::kNotFound
+                                         ? std::string_view("Selector not found")
+                                         : std::string_view("Invalid query request");
+    WriteError(req, ResolutionError(selected.status(), summary, details), res, clock_);
+    return;
+  }
+  Result<std::string> json = JsonDocument(*selected);
+  if (!json.ok()) {
+    WriteError(req, ErrorFromStatus(json.status(), kSummary), res, clock_);
+    return;
+  }
+  WriteCacheable(req, res, std::move(*json), kJsonContentType);
+}
+
+}  // namespace aicr::server
