@@ -21,6 +21,9 @@ bool IsSpace(char c);
 /// `s` without leading and trailing IsSpace characters.
 std::string_view Trim(std::string_view s);
 
+/// The value of a hexadecimal digit (`0-9a-fA-F`), or -1.
+int HexDigitValue(char c);
+
 /// strerror(err) with a lower-case first letter (messages are lower-case).
 std::string ErrnoText(int err);
 

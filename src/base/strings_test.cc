@@ -31,3 +31,18 @@ TEST(StringsTest, ErrnoTextIsLowerCase) {
 
 }  // namespace
 }  // namespace aicr
+
+namespace aicr {
+namespace {
+
+TEST(HexDigitValueTest, Digits) {
+  EXPECT_EQ(HexDigitValue('0'), 0);
+  EXPECT_EQ(HexDigitValue('9'), 9);
+  EXPECT_EQ(HexDigitValue('a'), 10);
+  EXPECT_EQ(HexDigitValue('F'), 15);
+  EXPECT_EQ(HexDigitValue('g'), -1);
+  EXPECT_EQ(HexDigitValue('%'), -1);
+}
+
+}  // namespace
+}  // namespace aicr

@@ -6,6 +6,7 @@
 #include <string>
 #include <system_error>
 
+#include "base/strings.h"
 #include "gotemplate/format.h"
 #include "serialize/scalar.h"
 
@@ -164,19 +165,6 @@ Result<Value> NumberValue(std::string_view text) {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // One character of a quoted literal at `*i` (Go's strconv.UnquoteChar). Sets `*cp`
 // and `*is_byte` (a \x or octal escape: one raw byte). False on a syntax error.
 bool UnquoteChar(std::string_view s, std::size_t* i, char quote, char32_t* cp, bool* is_byte) {
@@ -243,7 +231,7 @@ bool UnquoteChar(std::string_view s, std::size_t* i, char quote, char32_t* cp, b
       }
       std::uint32_t v = 0;
       for (std::size_t k = 0; k < n; ++k) {
-        const int h = HexValue(s[*i + k]);
+        const int h = HexDigitValue(s[*i + k]);
         if (h < 0) {
           return false;
         }

@@ -12,19 +12,6 @@
 namespace aicr::server {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 Result<std::string> Decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -33,8 +20,8 @@ Result<std::string> Decode(std::string_view s) {
     if (c == '+') {
       c = ' ';
     } else if (c == '%') {
-      const int hi = i + 1 < s.size() ? HexValue(s[i + 1]) : -1;
-      const int lo = i + 2 < s.size() ? HexValue(s[i + 2]) : -1;
+      const int hi = i + 1 < s.size() ? HexDigitValue(s[i + 1]) : -1;
+      const int lo = i + 2 < s.size() ? HexDigitValue(s[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
         return InvalidRequestError("malformed query string: invalid escape in " +
                                    Quote(std::string(s)));
