@@ -6,6 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "bundler/bundler.h"
 #include "bundler/output_dir.h"
 #include "catalog/data_provider.h"
@@ -164,6 +167,45 @@ TEST_P(CatalogBundleTest, GitOpsBundlesValidate) {
   EXPECT_EQ(valid.exit_code, 0) << valid.output;
   fs::remove_all(chart_dir);
   fs::remove_all(flux_dir);
+}
+
+std::vector<std::string> Leaves();
+
+bool UpdateGolden() {
+  const char* v = std::getenv("AICR_UPDATE_GOLDEN");
+  return v != nullptr && std::string(v) == "1";
+}
+
+// Byte-level goldens of every leaf for every deployer, kept small: the bundle's
+// checksums.txt (a SHA-256 of every file it holds) per leaf, one golden file per
+// deployer under tests/golden/bundle_leaves/. Any changed byte in any file of any
+// leaf's bundle shows up as a changed line. AICR_UPDATE_GOLDEN=1 rewrites them.
+TEST(CatalogBundleGoldenTest, EveryLeafForEveryDeployer) {
+  auto store = recipe::GetStore(catalog::EmbeddedProvider());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  for (const char* deployer : {"helm", "helmfile", "argocd", "argocd-helm", "flux"}) {
+    std::string actual;
+    for (const auto& leaf : Leaves()) {
+      const fs::path path = fs::path(AICR_SOURCE_DIR) / "tests/golden/recipes" / (leaf + ".yaml");
+      const auto recipe =
+          recipe::RecipeResultFromValue(serialize::ParseYaml(ReadFile(path)).value()).value();
+      auto bundle = bundler::MakeBundle(recipe, **store, UserOptions(deployer));
+      actual += "### " + leaf + "\n";
+      actual += bundle.ok() ? bundle->tree.Find("checksums.txt")->bytes
+                            : "rejected: " + bundle.status().message() + "\n";
+    }
+    const fs::path golden =
+        fs::path(AICR_SOURCE_DIR) / "tests/golden/bundle_leaves" / (std::string(deployer) + ".txt");
+    if (UpdateGolden()) {
+      fs::create_directories(golden.parent_path());
+      std::ofstream(golden, std::ios::binary) << actual;
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(golden)) << golden << " missing; run with AICR_UPDATE_GOLDEN=1";
+    EXPECT_EQ(ReadFile(golden), actual)
+        << deployer << " bundles of the catalogue leaves changed; review, then rerun with "
+        << "AICR_UPDATE_GOLDEN=1";
+  }
 }
 
 std::vector<std::string> Leaves() {
