@@ -11,23 +11,30 @@
 namespace aicr::client {
 
 Result<bundler::BundleOutput> Client::Bundle(const BundleRequest& request) const {
-  if (request.recipe.empty()) {
-    return InvalidRequestError("required flag --recipe not set");
+  serialize::Value doc;
+  std::string context = "recipe (request body)";
+  if (request.recipe_document.has_value()) {
+    doc = *request.recipe_document;
+  } else {
+    if (request.recipe.empty()) {
+      return InvalidRequestError("required flag --recipe not set");
+    }
+    serialize::InputOptions in;
+    in.configmaps = options_.configmaps;
+    in.cancel = options_.cancel;
+    in.kind = "recipe";
+    Result<std::string> bytes = serialize::ReadInput(request.recipe, in);
+    if (!bytes.ok()) {
+      return bytes.status().WithContext("recipe");
+    }
+    context = "recipe \"" + request.recipe + "\"";
+    Result<serialize::Value> parsed = serialize::ParseYaml(*bytes);
+    if (!parsed.ok()) {
+      return parsed.status().WithContext(context);
+    }
+    doc = std::move(parsed).value();
   }
-  serialize::InputOptions in;
-  in.configmaps = options_.configmaps;
-  in.cancel = options_.cancel;
-  in.kind = "recipe";
-  Result<std::string> bytes = serialize::ReadInput(request.recipe, in);
-  if (!bytes.ok()) {
-    return bytes.status().WithContext("recipe");
-  }
-  const std::string context = "recipe \"" + request.recipe + "\"";
-  Result<serialize::Value> doc = serialize::ParseYaml(*bytes);
-  if (!doc.ok()) {
-    return doc.status().WithContext(context);
-  }
-  Result<recipe::RecipeResult> result = recipe::RecipeResultFromValue(*doc);
+  Result<recipe::RecipeResult> result = recipe::RecipeResultFromValue(doc);
   if (!result.ok()) {
     return result.status().WithContext(context);
   }

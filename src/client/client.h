@@ -90,7 +90,10 @@ struct ComponentInfo {
 
 /// `aicr bundle` input.
 struct BundleRequest {
-  std::string recipe;    ///< RecipeResult source: file, http(s) URL, cm://ns/name or `-`
+  std::string recipe;  ///< RecipeResult source: file, http(s) URL, cm://ns/name or `-`
+  /// The RecipeResult as an already-parsed document (the REST body); when set,
+  /// `recipe` is not read and errors name `recipe (request body)`.
+  std::optional<serialize::Value> recipe_document;
   std::string data_dir;  ///< --data
   bundler::BundleOptions options;
 };

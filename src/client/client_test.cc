@@ -8,6 +8,8 @@
 #include <fstream>
 
 #include "catalog/data_provider.h"
+#include "serialize/yaml_reader.h"
+#include "serialize/yaml_writer.h"
 #include "tests/testing/status_matchers.h"
 
 namespace aicr::client {
@@ -229,6 +231,43 @@ TEST_F(ClientTest, ListRecipesMarksLeavesAndFilters) {
   ASSERT_THAT(items, IsOk());
   ASSERT_EQ(items->size(), 2u);
   EXPECT_FALSE(items->back().health.has_value());
+}
+
+}  // namespace
+}  // namespace aicr::client
+
+namespace aicr::client {
+namespace {
+
+class ClientBundleTest : public ClientTest {};
+
+TEST_F(ClientBundleTest, BundlesAFileOrAnInMemoryDocumentAlike) {
+  RecipeRequest req;
+  req.criteria.service = "eks";
+  req.criteria.intent = "training";
+  auto resolved = client_.ResolveRecipe(req);
+  ASSERT_THAT(resolved, IsOk());
+  const std::string text = serialize::WriteYaml(recipe::ToValue(resolved->result));
+
+  BundleRequest from_file;
+  from_file.recipe = WriteFile("bundle-recipe.yaml", text);
+  from_file.options.aicr_version = "v1.0.0";
+  auto a = client_.Bundle(from_file);
+  ASSERT_THAT(a, IsOk());
+
+  BundleRequest from_doc;
+  from_doc.recipe_document = serialize::ParseYaml(text).value();
+  from_doc.options.aicr_version = "v1.0.0";
+  auto b = client_.Bundle(from_doc);
+  ASSERT_THAT(b, IsOk());
+  EXPECT_EQ(a->tree.Find("checksums.txt")->bytes, b->tree.Find("checksums.txt")->bytes);
+
+  BundleRequest bad;
+  bad.recipe_document = serialize::ParseYaml("kind: Snapshot\n").value();
+  EXPECT_THAT(client_.Bundle(bad),
+              StatusIs(ErrorCode::kInvalidRequest, ::testing::HasSubstr("recipe (request body)")));
+  EXPECT_THAT(client_.Bundle(BundleRequest{}),
+              StatusIs(ErrorCode::kInvalidRequest, "required flag --recipe not set"));
 }
 
 }  // namespace

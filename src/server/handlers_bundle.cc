@@ -1,11 +1,7 @@
 // `/v1/bundle` (POST): a RecipeResult body becomes the bundle as a ZIP.
 
-#include <stdlib.h>
-
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "archive/zip.h"
 #include "base/log.h"
@@ -15,56 +11,6 @@
 #include "server/params.h"
 
 namespace aicr::server {
-namespace {
-
-// A private directory holding the request body as a file, removed on scope exit.
-// Client::Bundle reads its recipe from a source, exactly as `aicr bundle -r`.
-class BodyFile {
- public:
-  explicit BodyFile(const std::string& bytes) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/aicrd-bundle-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) {
-      return;
-    }
-    dir_ = pattern;
-    const std::string file = dir_ + "/recipe.yaml";
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (out.good()) {
-      path_ = file;
-    }
-  }
-  ~BodyFile() {
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-    }
-  }
-  BodyFile(const BodyFile&) = delete;
-  BodyFile& operator=(const BodyFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string dir_;
-  std::string path_;
-};
-
-// The temporary path is an implementation detail: error messages name the body.
-Status WithoutTempPath(const Status& s, const std::string& path) {
-  std::string msg = s.message();
-  const std::string quoted = "\"" + path + "\"";
-  for (std::size_t pos; (pos = msg.find(quoted)) != std::string::npos;) {
-    msg.replace(pos, quoted.size(), "(request body)");
-  }
-  for (std::size_t pos; (pos = msg.find(path)) != std::string::npos;) {
-    msg.replace(pos, path.size(), "(request body)");
-  }
-  return Status(s.code(), msg);
-}
-
-}  // namespace
 
 void App::HandleBundle(HttpRequest& req, HttpResponse& res) {
   constexpr std::string_view kSummary = "Invalid bundle request";
@@ -98,19 +44,12 @@ void App::HandleBundle(HttpRequest& req, HttpResponse& res) {
     WriteError(req, *denied, res, clock_);
     return;
   }
-  BodyFile file(body);
-  if (file.path().empty()) {
-    WriteError(req, ErrorFromStatus(UnavailableError("cannot stage the request body"), kSummary),
-               res, clock_);
-    return;
-  }
   client::BundleRequest request;
-  request.recipe = file.path();
+  request.recipe_document = std::move(doc).value();
   request.options = std::move(*options);
   Result<bundler::BundleOutput> out = MakeClient(req).Bundle(request);
   if (!out.ok()) {
-    WriteError(req, ErrorFromStatus(WithoutTempPath(out.status(), file.path()), kSummary), res,
-               clock_);
+    WriteError(req, ErrorFromStatus(out.status(), kSummary), res, clock_);
     return;
   }
   for (const std::string& warning : out->warnings) {
