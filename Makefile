@@ -23,13 +23,14 @@ test: deps
 
 bench: deps
 	cmake --preset release
-	cmake --build --preset release -j $(JOBS) --target aicr aicr_bench_startup aicr_bench_serialize aicr_bench_recipe aicr_bench_bundle
+	cmake --build --preset release -j $(JOBS) --target aicr aicrd aicr_bench_startup aicr_bench_serialize aicr_bench_recipe aicr_bench_bundle
 	build/release/bench/aicr_bench_startup build/release/src/cli/aicr
 	build/release/bench/aicr_bench_serialize --benchmark_min_time=0.2
 	build/release/bench/aicr_bench_recipe --benchmark_min_time=0.1
 	mkdir -p out
 	build/release/src/cli/aicr recipe --service ocp --intent inference --platform nim -o out/bench-recipe.yaml
 	build/release/bench/aicr_bench_bundle build/release/src/cli/aicr out/bench-recipe.yaml
+	bash bench/load_bench.sh build/release/src/server/aicrd
 
 fuzz: deps
 	cmake --preset fuzz

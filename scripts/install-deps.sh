@@ -31,6 +31,9 @@ readonly APT_PACKAGES=(
   shellcheck
   unzip
   jq
+  curl
+  wrk
+  nginx
 )
 
 missing=()
@@ -54,6 +57,13 @@ if ((${#missing[@]} > 0)); then
   fi
   echo "install-deps: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # nginx and the like are benchmark baselines, not services: keep their
+  # maintainer scripts from starting daemons while we install.
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 0755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else

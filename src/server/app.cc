@@ -6,7 +6,10 @@
 namespace aicr::server {
 
 App::App(Config config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock), limiter_(config_.rate_limit) {
+    : config_(std::move(config)),
+      clock_(clock),
+      limiter_(config_.rate_limit),
+      cache_(config_.response_cache_bytes) {
   auto bind = [this](void (App::*fn)(HttpRequest&, HttpResponse&)) {
     return [this, fn](HttpRequest& req, HttpResponse& res) { (this->*fn)(req, res); };
   };

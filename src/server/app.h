@@ -18,6 +18,7 @@
 #include "server/metrics.h"
 #include "server/middleware.h"
 #include "server/rate_limit.h"
+#include "server/response_cache.h"
 #include "server/router.h"
 
 namespace aicr::server {
@@ -39,6 +40,7 @@ class App {
 
   const Router& router() const { return router_; }
   Metrics& metrics() { return metrics_; }
+  const ResponseCache& cache() const { return cache_; }
   const Config& config() const { return config_; }
 
  private:
@@ -60,6 +62,7 @@ class App {
   Metrics metrics_;
   RateLimiter limiter_;
   Deadlines deadlines_;
+  ResponseCache cache_;
   Next chain_;
   std::atomic<bool> ready_{true};
   std::mutex reason_mu_;

@@ -136,6 +136,10 @@ Result<Config> ConfigFromEnv(const EnvLookup& env) {
     AICR_ASSIGN_OR_RETURN(const long long t, ParseInt("AICR_SERVER_THREADS", *v, 1, 4096));
     c.threads = static_cast<std::size_t>(t);
   }
+  if (auto v = get("AICR_RESPONSE_CACHE_MB")) {
+    AICR_ASSIGN_OR_RETURN(const long long mb, ParseInt("AICR_RESPONSE_CACHE_MB", *v, 0, 4096));
+    c.response_cache_bytes = static_cast<std::size_t>(mb) << 20;
+  }
   return c;
 }
 

@@ -44,6 +44,8 @@ struct Config {
   Allowlists allow;
   RateLimitConfig rate_limit;
   std::size_t threads = 0;  ///< AICR_SERVER_THREADS; 0 = max(16, 4 x cores)
+  /// AICR_RESPONSE_CACHE_MB: rendered recipe/query answers kept in memory; 0 disables.
+  std::size_t response_cache_bytes = std::size_t{16} << 20;
   /// Compiled-in per-route limits (§5.1).
   std::chrono::seconds request_timeout{90};
   std::chrono::seconds recipe_timeout{30};

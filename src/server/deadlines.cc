@@ -15,12 +15,18 @@ Deadlines::~Deadlines() {
 
 std::uint64_t Deadlines::Add(CancelToken token, std::chrono::steady_clock::time_point deadline) {
   std::uint64_t id = 0;
+  bool earlier = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     id = next_id_++;
     entries_.emplace(id, Entry{std::move(token), deadline});
+    earlier = deadline < wake_at_;
   }
-  cv_.notify_all();
+  // Waking the loop costs a context switch per request; it is only needed when
+  // this deadline comes before the one the loop already sleeps towards.
+  if (earlier) {
+    cv_.notify_all();
+  }
   return id;
 }
 
@@ -51,6 +57,7 @@ void Deadlines::Loop() {
         ++it;
       }
     }
+    wake_at_ = next;
     if (next == std::chrono::steady_clock::time_point::max()) {
       cv_.wait(lock);
     } else {

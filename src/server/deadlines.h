@@ -39,6 +39,8 @@ class Deadlines {
   std::condition_variable cv_;
   bool stop_ = false;
   std::uint64_t next_id_ = 1;
+  /// When the loop wakes next on its own (max: only when notified).
+  std::chrono::steady_clock::time_point wake_at_ = std::chrono::steady_clock::time_point::max();
   std::map<std::uint64_t, Entry> entries_;
   std::thread thread_;
 };

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "base/strings.h"
-#include "checksum/sha256.h"
 #include "serialize/json_writer.h"
 
 namespace aicr::server {
@@ -113,21 +112,19 @@ bool IfNoneMatchHits(std::string_view header, std::string_view etag) {
   return false;
 }
 
-void WriteCacheable(const HttpRequest& req, HttpResponse& res, std::string body,
-                    std::string_view content_type) {
-  const std::string etag = "\"" + checksum::Sha256Hex(body) + "\"";
-  res.SetHeader("ETag", etag);
+void WriteCacheable(const HttpRequest& req, HttpResponse& res, const CachedResponse& answer) {
+  res.SetHeader("ETag", answer.etag);
   res.SetHeader("Cache-Control", "public, max-age=600");
   res.SetHeader("Vary", "Accept-Encoding");
   const std::string inm = req.Header("If-None-Match");
-  if (!inm.empty() && IfNoneMatchHits(inm, etag)) {
+  if (!inm.empty() && IfNoneMatchHits(inm, answer.etag)) {
     res.status = 304;
     res.body.clear();
     return;
   }
   res.status = 200;
-  res.SetHeader("Content-Type", std::string(content_type));
-  res.body = std::move(body);
+  res.SetHeader("Content-Type", answer.content_type);
+  res.body = answer.body;
 }
 
 }  // namespace aicr::server

@@ -15,6 +15,7 @@
 #include "server/config.h"
 #include "server/errors.h"
 #include "server/http.h"
+#include "server/response_cache.h"
 
 namespace aicr::server {
 
@@ -37,8 +38,7 @@ Result<std::string> JsonDocument(const serialize::Value& value);
 
 /// A 200 that caches: strong `ETag` (SHA-256 of the bytes), `Cache-Control:
 /// public, max-age=600`; 304 with no body when `If-None-Match` names the tag.
-void WriteCacheable(const HttpRequest& req, HttpResponse& res, std::string body,
-                    std::string_view content_type);
+void WriteCacheable(const HttpRequest& req, HttpResponse& res, const CachedResponse& answer);
 
 /// Whether an `If-None-Match` value matches `etag` (weak comparison, `*`).
 bool IfNoneMatchHits(std::string_view header, std::string_view etag);

@@ -54,11 +54,13 @@ void App::HandleMetrics(HttpRequest& /*req*/, HttpResponse& res) {
   res.status = 200;
   res.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
   res.SetHeader("Cache-Control", "no-store");
-  res.body = metrics_.Render();
+  res.body = metrics_.Render() + cache_.RenderMetrics();
 }
 
 void App::HandleOpenApi(HttpRequest& req, HttpResponse& res) {
-  WriteCacheable(req, res, std::string(OpenApiYaml()), "application/yaml; charset=utf-8");
+  static const std::shared_ptr<const CachedResponse> kDocument =
+      MakeCachedResponse(std::string(OpenApiYaml()), "application/yaml; charset=utf-8");
+  WriteCacheable(req, res, *kDocument);
 }
 
 }  // namespace aicr::server

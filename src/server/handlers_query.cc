@@ -21,6 +21,11 @@ void App::HandleQuery(HttpRequest& req, HttpResponse& res) {
     WriteError(req, *denied, res, clock_);
     return;
   }
+  const std::string key = ResponseCacheKey("query", env);
+  if (std::shared_ptr<const CachedResponse> hit = cache_.Find(key)) {
+    WriteCacheable(req, res, *hit);
+    return;
+  }
   recipe::ResolutionErrorDetails details;
   Result<serialize::Value> selected =
       MakeClient(req).Query(env.request, env.selector.value_or(""), &details);
@@ -36,7 +41,10 @@ void App::HandleQuery(HttpRequest& req, HttpResponse& res) {
     WriteError(req, ErrorFromStatus(json.status(), kSummary), res, clock_);
     return;
   }
-  WriteCacheable(req, res, std::move(*json), kJsonContentType);
+  std::shared_ptr<const CachedResponse> answer =
+      MakeCachedResponse(std::move(*json), kJsonContentType);
+  cache_.Insert(key, answer);
+  WriteCacheable(req, res, *answer);
 }
 
 }  // namespace aicr::server

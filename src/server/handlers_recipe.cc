@@ -81,6 +81,11 @@ void App::HandleRecipe(HttpRequest& req, HttpResponse& res) {
     WriteError(req, *denied, res, clock_);
     return;
   }
+  const std::string key = ResponseCacheKey("recipe", env);
+  if (std::shared_ptr<const CachedResponse> hit = cache_.Find(key)) {
+    WriteCacheable(req, res, *hit);
+    return;
+  }
   recipe::ResolutionErrorDetails details;
   Result<client::RecipeResponse> resolved = MakeClient(req).ResolveRecipe(env.request, &details);
   if (!resolved.ok()) {
@@ -93,7 +98,10 @@ void App::HandleRecipe(HttpRequest& req, HttpResponse& res) {
     WriteError(req, ErrorFromStatus(InternalError(json.status().message()), kSummary), res, clock_);
     return;
   }
-  WriteCacheable(req, res, std::move(*json), kJsonContentType);
+  std::shared_ptr<const CachedResponse> answer =
+      MakeCachedResponse(std::move(*json), kJsonContentType);
+  cache_.Insert(key, answer);
+  WriteCacheable(req, res, *answer);
 }
 
 }  // namespace aicr::server

@@ -1,15 +1,16 @@
 #include "server/http.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace aicr::server {
 
 bool HeaderNameLess::operator()(std::string_view a, std::string_view b) const {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) <
-           std::tolower(static_cast<unsigned char>(y));
-  });
+  // ASCII folding: header names are tokens, and this runs for every lookup.
+  auto lower = [](char c) {
+    return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  };
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [&](char x, char y) { return lower(x) < lower(y); });
 }
 
 std::string HttpRequest::Header(std::string_view name) const {

@@ -79,6 +79,29 @@ TEST(MiddlewareTest, TimeoutCancelsTheRequestAndAnswers504) {
   EXPECT_THAT(res.body, HasSubstr("\"TIMEOUT\""));
 }
 
+// An earlier deadline added while the loop sleeps towards a later one still
+// fires on time; a removed one never fires.
+TEST(DeadlinesTest, EarlierDeadlineWakesTheLoopAndRemovedOnesNeverFire) {
+  Deadlines deadlines;
+  const auto now = std::chrono::steady_clock::now();
+  CancelToken late;
+  CancelToken soon;
+  CancelToken removed;
+  deadlines.Add(late, now + std::chrono::hours(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the loop now sleeps an hour
+  const std::uint64_t gone = deadlines.Add(removed, now + std::chrono::milliseconds(50));
+  deadlines.Remove(gone);
+  deadlines.Add(soon, now + std::chrono::milliseconds(100));
+  for (int i = 0; i < 200 && !soon.IsCanceled(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(soon.IsCanceled());
+  EXPECT_FALSE(removed.IsCanceled());
+  EXPECT_FALSE(late.IsCanceled());
+  deadlines.CancelAll();
+  EXPECT_TRUE(late.IsCanceled());
+}
+
 TEST(MiddlewareTest, UuidHelpers) {
   EXPECT_TRUE(IsUuid("550e8400-e29b-41d4-a716-446655440000"));
   EXPECT_FALSE(IsUuid("550e8400e29b41d4a716446655440000"));

@@ -136,13 +136,15 @@ TEST(ConfigTest, DefaultsAndOverrides) {
   EXPECT_EQ(d->rate_limit.rate, 100);
   EXPECT_EQ(d->rate_limit.burst, 200);
   EXPECT_EQ(d->rate_limit.per_client_rate, 0);
+  EXPECT_EQ(d->response_cache_bytes, std::size_t{16} << 20);
   Result<Config> c = ConfigFromEnv(env_of({{"PORT", "9000"},
                                            {"AICR_SERVER_ADDRESS", "127.0.0.1"},
                                            {"SHUTDOWN_TIMEOUT_SECONDS", "5"},
                                            {"AICR_LOG_LEVEL", "DEBUG"},
                                            {"AICR_ALLOWED_ACCELERATORS", " H100, l40 ,,"},
                                            {"AICR_RATE_LIMIT", "0"},
-                                           {"AICR_RATE_LIMIT_PER_CLIENT", "10"}}));
+                                           {"AICR_RATE_LIMIT_PER_CLIENT", "10"},
+                                           {"AICR_RESPONSE_CACHE_MB", "0"}}));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->port, 9000);
   EXPECT_EQ(c->address, "127.0.0.1");
@@ -151,13 +153,15 @@ TEST(ConfigTest, DefaultsAndOverrides) {
   EXPECT_EQ(c->allow.accelerators, (std::vector<std::string>{"h100", "l40"}));
   EXPECT_EQ(c->rate_limit.rate, 0);
   EXPECT_EQ(c->rate_limit.per_client_burst, 20);
+  EXPECT_EQ(c->response_cache_bytes, 0U);
   for (const auto& [name, value] :
        std::vector<std::pair<std::string, std::string>>{{"PORT", "http"},
                                                         {"PORT", "70000"},
                                                         {"SHUTDOWN_TIMEOUT_SECONDS", "-1"},
                                                         {"AICR_LOG_LEVEL", "loud"},
                                                         {"AICR_RATE_LIMIT", "-3"},
-                                                        {"AICR_RATE_BURST", "0"}}) {
+                                                        {"AICR_RATE_BURST", "0"},
+                                                        {"AICR_RESPONSE_CACHE_MB", "-1"}}) {
     Result<Config> bad = ConfigFromEnv(env_of({{name, value}}));
     ASSERT_FALSE(bad.ok()) << name << "=" << value;
     EXPECT_THAT(bad.status().message(), HasSubstr(name));

@@ -30,13 +30,13 @@ bool DeclaresBody(const httplib::Request& r) {
          r.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
 }
 
-void CopyOut(const HttpResponse& from, httplib::Response& to) {
+void CopyOut(HttpResponse& from, httplib::Response& to) {
   to.status = from.status;
   to.headers.clear();
   for (const auto& [name, value] : from.headers) {
     to.headers.emplace(name, value);
   }
-  to.body = from.body;
+  to.body = std::move(from.body);
 }
 
 }  // namespace
@@ -109,6 +109,9 @@ Server::Server(Config config)
   http.set_write_timeout(c.write_timeout.count());
   http.set_keep_alive_timeout(c.keep_alive_timeout.count());
   http.set_keep_alive_max_count(1000);
+  // Without TCP_NODELAY small responses on a keep-alive connection wait out the
+  // peer's delayed ACK (~40 ms each).
+  http.set_tcp_nodelay(true);
   // Per-route limits are enforced by the App; this is the hard cap of what the
   // transport reads (and discards) from one request.
   http.set_payload_max_length(std::max<std::size_t>(c.bundle_body_limit, c.recipe_body_limit) * 2);

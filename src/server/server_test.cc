@@ -114,6 +114,52 @@ TEST_F(ServerTest, EtagRevalidationAnswers304) {
   EXPECT_NE(other->get_header_value("ETag"), etag);
 }
 
+// Cached answers are the bytes and tags a fresh resolution renders; GET, the
+// `gpu` alias and POST share one entry; /metrics reports the hits.
+TEST(ServerCacheTest, CachedAnswersMatchUncachedAndAreShared) {
+  Config uncached_config = TestConfig();
+  uncached_config.response_cache_bytes = 0;
+  TestServer uncached(uncached_config);
+  TestServer cached;
+  auto u = uncached.Client();
+  auto c = cached.Client();
+  for (const char* path :
+       {kRecipeQuery,
+        "/v1/query?service=eks&accelerator=h100&intent=training&selector=components"}) {
+    auto fresh = u.Get(path);
+    ASSERT_TRUE(fresh);
+    ASSERT_EQ(fresh->status, 200) << fresh->body;
+    for (int i = 0; i < 3; ++i) {
+      auto again = c.Get(path);
+      ASSERT_TRUE(again);
+      EXPECT_EQ(again->body, fresh->body) << path << " #" << i;
+      EXPECT_EQ(again->get_header_value("ETag"), fresh->get_header_value("ETag"));
+      EXPECT_EQ(again->get_header_value("Content-Type"), fresh->get_header_value("Content-Type"));
+    }
+  }
+  auto alias = c.Get("/v1/recipe?gpu=h100&intent=training&service=eks");
+  ASSERT_TRUE(alias);
+  auto post = c.Post("/v1/recipe",
+                     R"({"criteria":{"service":"eks","accelerator":"h100","intent":"training"}})",
+                     "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 200) << post->body;
+  EXPECT_EQ(post->body, alias->body);
+  EXPECT_EQ(cached.app().cache().entries(), 2U);
+  EXPECT_EQ(cached.app().cache().misses(), 2U);
+  EXPECT_EQ(cached.app().cache().hits(), 6U);
+  EXPECT_EQ(uncached.app().cache().entries(), 0U);
+  auto metrics = c.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_THAT(metrics->body, HasSubstr("\naicr_response_cache_hits_total 6\n"));
+  EXPECT_THAT(metrics->body, HasSubstr("\naicr_response_cache_entries 2\n"));
+  // Errors are never cached.
+  auto bad = c.Get("/v1/recipe?service=nope");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(cached.app().cache().entries(), 2U);
+}
+
 TEST_F(ServerTest, UnknownAndConflictingQueryParameters) {
   auto c = Shared().Client();
   auto unknown = c.Get("/v1/recipe?service=eks&colour=blue");
