@@ -210,8 +210,8 @@ CommandSpec BundleCommand() {
                .value_name = "NAME"},
       FlagSpec{.name = "kubeconfig",
                .shorts = {'k'},
-               .env = "KUBECONFIG",
-               .usage = "kubeconfig for cm:// recipe inputs",
+               .usage = "kubeconfig for cm:// recipe inputs (default: KUBECONFIG, in-cluster, "
+                        "~/.kube/config)",
                .value_name = "FILE"},
   };
   return CommandSpec{

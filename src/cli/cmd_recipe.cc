@@ -83,6 +83,7 @@ Status RunRecipe(CommandContext& ctx) {
   out.version = resolved->result.metadata.version;
   out.cancel = ctx.cancel();
   out.stdout_stream = &ctx.out();
+  out.configmaps = cli.configmaps();
   return serialize::WriteOutput(target, bytes, out);
 }
 

@@ -249,6 +249,10 @@ bool CommandContext::GetBool(std::string_view name) const {
   return !v.empty() && ParseBool(v.back()).value_or(false);
 }
 
+bool CommandContext::HasFlag(std::string_view name) const {
+  return flags_.find(std::string(name)) != flags_.end();
+}
+
 std::string CommandContext::GetString(std::string_view name) const {
   std::vector<std::string> v = Values(name, FlagType::kString);
   return v.empty() ? std::string() : v.back();

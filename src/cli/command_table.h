@@ -120,6 +120,8 @@ class CommandContext {
 
   /// Whether the flag (canonical name, in scope) was given or came from its env twin.
   bool IsSet(std::string_view name) const;
+  /// Whether the running command has the flag at all (for helpers shared by commands).
+  bool HasFlag(std::string_view name) const;
   bool GetBool(std::string_view name) const;
   std::string GetString(std::string_view name) const;
   std::vector<std::string> GetStrings(std::string_view name) const;

@@ -64,8 +64,8 @@ std::vector<FlagSpec> ResolutionFlags() {
       CriteriaStrictFlag(),
       FlagSpec{.name = "kubeconfig",
                .shorts = {'k'},
-               .env = "KUBECONFIG",
-               .usage = "kubeconfig for cm:// inputs and outputs",
+               .usage = "kubeconfig for cm:// inputs and outputs (default: KUBECONFIG, "
+                        "in-cluster, ~/.kube/config)",
                .value_name = "FILE"},
   };
 }
@@ -103,6 +103,10 @@ client::Client::Options ClientOptions(const CommandContext& ctx) {
   client::Client::Options opts;
   opts.cancel = ctx.cancel();
   opts.version = GetBuildInfo().version;
+  opts.cluster_access = true;
+  if (ctx.HasFlag("kubeconfig")) {
+    opts.kubeconfig = ctx.GetString("kubeconfig");
+  }
   return opts;
 }
 

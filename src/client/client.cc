@@ -10,6 +10,7 @@
 #include "catalog/layered.h"
 #include "client/config.h"
 #include "constraints/snapshot_eval.h"
+#include "k8s/configmap_store.h"
 #include "measurement/fingerprint.h"
 #include "measurement/snapshot.h"
 #include "recipe/criteria_registry.h"
@@ -109,6 +110,12 @@ PhaseCoverage Coverage(const std::optional<recipe::ValidationPhase>& phase) {
 Client::Client(Options options) : options_(std::move(options)) {
   if (options_.embedded == nullptr) {
     options_.embedded = &catalog::EmbeddedProvider();
+  }
+  if (options_.configmaps == nullptr && options_.cluster_access) {
+    k8s::ResolveOptions resolve;
+    resolve.explicit_kubeconfig = options_.kubeconfig;
+    owned_configmaps_ = std::make_shared<k8s::ConfigMapStore>(std::move(resolve));
+    options_.configmaps = owned_configmaps_.get();
   }
 }
 

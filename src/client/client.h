@@ -102,12 +102,22 @@ class Client {
  public:
   struct Options {
     const catalog::DataProvider* embedded = nullptr;  ///< default: catalog::EmbeddedProvider()
-    serialize::ConfigMapStore* configmaps = nullptr;  ///< cm:// access; null = unavailable
+    /// cm:// access. Null: a Kubernetes-backed store when `cluster_access`, else
+    /// cm:// is unavailable.
+    serialize::ConfigMapStore* configmaps = nullptr;
+    /// Whether cm:// may reach a cluster (the CLI; not the stateless server). The
+    /// connection is resolved on first use: `kubeconfig`, KUBECONFIG, in-cluster,
+    /// ~/.kube/config.
+    bool cluster_access = false;
+    std::string kubeconfig;  ///< --kubeconfig; "" = discover
     CancelToken cancel;
     std::string version;  ///< metadata.version of produced recipes
   };
 
   explicit Client(Options options);
+
+  /// The cm:// store inputs and outputs of this client use (null: unavailable).
+  serialize::ConfigMapStore* configmaps() const { return options_.configmaps; }
 
   /// Resolves a recipe. Precedence: flags > --config > --snapshot detection.
   /// Dimensions detected from a snapshot that no overlay covers are dropped once
@@ -143,6 +153,7 @@ class Client {
 
  private:
   Options options_;
+  std::shared_ptr<serialize::ConfigMapStore> owned_configmaps_;
 };
 
 /// A list item as a document: name, criteria (set dimensions only), is_leaf,
