@@ -18,6 +18,9 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep);
 /// Space, tab, newline, carriage return, vertical tab or form feed.
 bool IsSpace(char c);
 
+/// `s` with ASCII `A-Z` lower-cased (other bytes unchanged; not locale-dependent).
+std::string AsciiLower(std::string_view s);
+
 /// `s` without leading and trailing IsSpace characters.
 std::string_view Trim(std::string_view s);
 

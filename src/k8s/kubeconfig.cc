@@ -335,16 +335,6 @@ Status ApplyUser(const std::string& name, const KubeconfigEntry& entry, RestConf
 
 }  // namespace
 
-EnvLookup ProcessEnv() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (v == nullptr) {
-      return std::nullopt;
-    }
-    return std::string(v);
-  };
-}
-
 std::vector<std::string> KubeconfigFiles(const KubeconfigOptions& options,
                                          std::string* looked_for) {
   if (!options.explicit_path.empty()) {

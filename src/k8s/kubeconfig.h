@@ -23,17 +23,12 @@
 #include <string_view>
 #include <vector>
 
+#include "base/env.h"
 #include "base/result.h"
 #include "k8s/rest_config.h"
 #include "serialize/value.h"
 
 namespace aicr::k8s {
-
-/// Reads an environment variable; nullopt when unset. Injectable for tests.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-
-/// getenv().
-EnvLookup ProcessEnv();
 
 /// Which files to read and which context to use.
 struct KubeconfigOptions {

@@ -18,16 +18,6 @@ namespace {
 using serialize::CurlApi;
 using SteadyTime = RetryEnv::SteadyTime;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 std::string LowerFirst(std::string s) {
   if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') {
     s[0] = static_cast<char>(s[0] - 'A' + 'a');
@@ -142,7 +132,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     }
     const std::size_t colon = line.find(':');
     if (colon != std::string_view::npos && a->response->headers.size() < 1000) {
-      a->response->headers.emplace_back(Lower(line.substr(0, colon)),
+      a->response->headers.emplace_back(AsciiLower(line.substr(0, colon)),
                                         std::string(Trim(line.substr(colon + 1))));
     }
     return n;
@@ -228,7 +218,7 @@ std::string UrlPart(const CurlApi& api, CURLU* u, CURLUPart part, unsigned flags
 }  // namespace
 
 std::string Response::Header(std::string_view name) const {
-  const std::string key = Lower(name);
+  const std::string key = AsciiLower(name);
   for (const auto& [k, v] : headers) {
     if (k == key) {
       return v;
@@ -268,7 +258,7 @@ Result<std::unique_ptr<Transport>> Transport::Create(RestConfig config,
       rc != CURLUE_OK) {
     return InvalidRequestError(what + ": invalid URL: " + LowerFirst(api->url_strerror(rc)));
   }
-  const std::string scheme = Lower(UrlPart(*api, holder.u, CURLUPART_SCHEME));
+  const std::string scheme = AsciiLower(UrlPart(*api, holder.u, CURLUPART_SCHEME));
   if (scheme != "http" && scheme != "https") {
     return InvalidRequestError(what + ": unsupported scheme " + Quote(scheme) +
                                " (only http and https)");

@@ -23,16 +23,6 @@ namespace {
 // ---------------------------------------------------------------------------
 // Small string helpers.
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 std::string_view TrimSpace(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
     s.remove_prefix(1);
@@ -137,7 +127,7 @@ bool BypassesProxy(std::string_view no_proxy, const std::string& host, const std
     if (comma == std::string_view::npos) {
       comma = no_proxy.size();
     }
-    const std::string entry = Lower(TrimSpace(no_proxy.substr(start, comma - start)));
+    const std::string entry = AsciiLower(TrimSpace(no_proxy.substr(start, comma - start)));
     start = comma + 1;
     if (entry.empty()) {
       continue;
@@ -192,7 +182,7 @@ bool BypassesProxy(std::string_view no_proxy, const std::string& host, const std
     }
     const bool match_host = phost.front() != '.';
     const std::string suffix = match_host ? "." + std::string(phost) : std::string(phost);
-    const std::string lhost = Lower(host);
+    const std::string lhost = AsciiLower(host);
     if ((EndsWith(lhost, suffix) || (match_host && lhost == suffix.substr(1))) && port_ok) {
       return true;
     }
@@ -258,7 +248,7 @@ Result<UrlParts> ParseUrl(const CurlApi& api, const std::string& url, std::strin
                                ": invalid URL: " + LowerFirst(api.url_strerror(rc)));
   }
   UrlParts parts;
-  parts.scheme = Lower(UrlPart(api, u.get(), CURLUPART_SCHEME));
+  parts.scheme = AsciiLower(UrlPart(api, u.get(), CURLUPART_SCHEME));
   parts.host = UrlPart(api, u.get(), CURLUPART_HOST);
   if (parts.host.size() >= 2 && parts.host.front() == '[' && parts.host.back() == ']') {
     parts.host = parts.host.substr(1, parts.host.size() - 2);
@@ -382,12 +372,12 @@ ProxyConfig ProxyConfig::FromEnvironment() {
 }
 
 std::string ProxyConfig::ProxyFor(std::string_view scheme, std::string_view host, int port) const {
-  const std::string s = Lower(scheme);
+  const std::string s = AsciiLower(scheme);
   std::string proxy = s == "https" ? https_proxy : s == "http" ? http_proxy : std::string();
   if (proxy.empty() || host.empty()) {
     return "";
   }
-  const std::string lhost = Lower(host);
+  const std::string lhost = AsciiLower(host);
   if (lhost == "localhost") {
     return "";
   }

@@ -168,16 +168,6 @@ std::string ExtForFormat(std::string_view format) {
   return "";
 }
 
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<std::string> ReadLocalFile(const std::string& path, std::size_t max_bytes) {
@@ -259,7 +249,7 @@ Result<std::string> ChooseConfigMapDocument(const ConfigMapRef& ref, const Confi
   std::vector<std::string> exts;
   const auto format = cm.data.find("format");
   if (format != cm.data.end()) {
-    const std::string ext = ExtForFormat(LowerAscii(format->second));
+    const std::string ext = ExtForFormat(AsciiLower(format->second));
     if (!ext.empty()) {
       exts.push_back(ext);
     }
@@ -271,7 +261,7 @@ Result<std::string> ChooseConfigMapDocument(const ConfigMapRef& ref, const Confi
   }
 
   if (!kind.empty()) {
-    const std::string prefix = LowerAscii(kind) + ".";
+    const std::string prefix = AsciiLower(kind) + ".";
     for (const std::string& ext : exts) {
       if (cm.data.count(prefix + ext) != 0) {
         return prefix + ext;

@@ -18,16 +18,6 @@
 namespace aicr::serialize {
 namespace {
 
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 /// Writes to file descriptor 1 with SIGPIPE blocked in this thread, so a reader that
 /// went away yields EPIPE instead of killing the process. A SIGPIPE raised by our own
 /// write is consumed before the old mask is restored.
@@ -125,7 +115,7 @@ Result<ConfigMapData> BuildOutputConfigMap(std::string_view bytes, const OutputO
   }
   const Clock& clock = options.clock != nullptr ? *options.clock : Clock::Real();
   ConfigMapData cm;
-  cm.data[LowerAscii(options.kind) + "." + ext] = std::string(bytes);
+  cm.data[AsciiLower(options.kind) + "." + ext] = std::string(bytes);
   cm.data["format"] = format;
   cm.data["timestamp"] = FormatRfc3339(clock.Now());
   cm.labels["app.kubernetes.io/name"] = "aicr";

@@ -12,13 +12,6 @@
 namespace aicr::server {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 Result<long long> ParseInt(std::string_view name, std::string_view text, long long min,
                            long long max) {
   text = Trim(text);
@@ -45,16 +38,6 @@ Result<double> ParseRate(std::string_view name, std::string_view text) {
 
 }  // namespace
 
-EnvLookup ProcessEnv() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (v == nullptr) {
-      return std::nullopt;
-    }
-    return std::string(v);
-  };
-}
-
 std::vector<std::string> ParseList(std::string_view text) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -63,7 +46,7 @@ std::vector<std::string> ParseList(std::string_view text) {
     if (comma == std::string_view::npos) {
       comma = text.size();
     }
-    const std::string item = Lower(Trim(text.substr(start, comma - start)));
+    const std::string item = AsciiLower(Trim(text.substr(start, comma - start)));
     if (!item.empty()) {
       out.push_back(item);
     }
@@ -97,7 +80,7 @@ Result<Config> ConfigFromEnv(const EnvLookup& env) {
     c.shutdown_drain = std::chrono::seconds(s);
   }
   if (auto v = get("AICR_LOG_LEVEL")) {
-    const std::string level = Lower(Trim(*v));
+    const std::string level = AsciiLower(Trim(*v));
     if (level == "debug") {
       c.log_level = log::Level::kDebug;
     } else if (level == "info") {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/env.h"
 #include "base/log.h"
 #include "base/result.h"
 
@@ -56,12 +57,6 @@ struct Config {
   std::chrono::seconds write_timeout{90};
   std::chrono::seconds keep_alive_timeout{5};
 };
-
-/// Looks an environment variable up; nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-
-/// The process environment.
-EnvLookup ProcessEnv();
 
 /// Reads the settings. INVALID_REQUEST naming the variable for a value that does
 /// not parse or is out of range.

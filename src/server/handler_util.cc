@@ -6,16 +6,7 @@
 #include "serialize/json_writer.h"
 
 namespace aicr::server {
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<ApiError> CheckAllowlists(const Allowlists& allow,
                                         const client::CriteriaInput& criteria) {
@@ -31,7 +22,7 @@ std::optional<ApiError> CheckAllowlists(const Allowlists& allow,
     if (d.allowed->empty() || !d.value->has_value()) {
       continue;
     }
-    const std::string v = Lower(Trim(**d.value));
+    const std::string v = AsciiLower(Trim(**d.value));
     if (v.empty() || v == "any" ||
         std::find(d.allowed->begin(), d.allowed->end(), v) != d.allowed->end()) {
       continue;

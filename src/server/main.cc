@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
                  "AICR_SERVER_ADDRESS, SHUTDOWN_TIMEOUT_SECONDS, AICR_LOG_LEVEL, ...)\n";
     return 2;
   }
-  aicr::Result<Config> config = aicr::server::ConfigFromEnv(aicr::server::ProcessEnv());
+  aicr::Result<Config> config = aicr::server::ConfigFromEnv(aicr::ProcessEnv());
   aicr::log::Options log_options;
   log_options.format = aicr::log::Format::kJson;
   log_options.min_level = config.ok() ? config->log_level : aicr::log::Level::kInfo;
