@@ -157,6 +157,11 @@ ApiServer::ApiServer(ServerConfig config)
 
 ApiServer::~ApiServer() {
   Stop();
+  // Stop the kubelet's runners first: while they finish they still create
+  // objects, whose store hook calls back into the kubelet.
+  if (kubelet_ != nullptr) {
+    kubelet_->Shutdown();
+  }
   kubelet_.reset();
 }
 
