@@ -52,6 +52,10 @@ class Collector {
   virtual Result<Collected> Collect(const CollectContext& ctx) const = 0;
 };
 
+/// The node a collector runs on: the first non-empty of NODE_NAME,
+/// KUBERNETES_NODE_NAME and HOSTNAME in `env` (null = ProcessEnv()), else "".
+std::string SourceNodeName(const EnvLookup& env);
+
 /// Joins `root` and an absolute host path (`/proc/cmdline`) without doubling
 /// slashes: ("/", "/proc/x") -> "/proc/x", ("/tmp/t", "/proc/x") -> "/tmp/t/proc/x".
 std::string HostPath(std::string_view root, std::string_view path);

@@ -111,15 +111,6 @@ Result<std::vector<Slot>> SelectCollectors(const Registry& registry,
   return slots;
 }
 
-std::string SourceNode(const EnvLookup& env) {
-  for (std::string_view key : {"NODE_NAME", "KUBERNETES_NODE_NAME", "HOSTNAME"}) {
-    if (std::optional<std::string> v = env(key); v.has_value() && !v->empty()) {
-      return *v;
-    }
-  }
-  return "";
-}
-
 bool HasGpu(const std::vector<measurement::Measurement>& measurements) {
   for (const measurement::Measurement& m : measurements) {
     if (m.type != "GPU") {
@@ -321,7 +312,7 @@ Result<Measured> MeasureWithWarnings(const Registry& registry, const MeasureOpti
   if (!options.version.empty()) {
     snapshot.metadata["version"] = options.version;
   }
-  snapshot.metadata["source-node"] = SourceNode(env);
+  snapshot.metadata["source-node"] = collector::SourceNodeName(env);
   snapshot.fingerprint = measurement::FromMeasurements(measurements);
   out.warnings = std::move(warnings);
   return out;

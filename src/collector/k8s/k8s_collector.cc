@@ -112,15 +112,6 @@ std::string MapProviderScheme(std::string_view scheme) {
   return std::string(scheme);
 }
 
-std::string SourceNodeName(const EnvLookup& env) {
-  const EnvLookup lookup = env ? env : ProcessEnv();
-  for (const char* name : {"NODE_NAME", "KUBERNETES_NODE_NAME", "HOSTNAME"}) {
-    std::optional<std::string> v = lookup(name);
-    if (v.has_value() && !v->empty()) return *v;
-  }
-  return "";
-}
-
 Result<Subtype> CollectServer(const k8s::Client& client, const CancelToken& cancel) {
   AICR_ASSIGN_OR_RETURN(serialize::Value version, client.ServerVersion(Call(cancel)));
   Subtype s = Named("server");

@@ -72,10 +72,6 @@ void FlattenSpec(const serialize::Value& value, const std::string& prefix,
 /// gce -> gke, azure -> aks, oci -> oke, anything else verbatim.
 std::string MapProviderScheme(std::string_view scheme);
 
-/// The node the snapshot runs on: env NODE_NAME, else KUBERNETES_NODE_NAME, else
-/// HOSTNAME, else "" (null `env` = the process environment).
-std::string SourceNodeName(const EnvLookup& env);
-
 /// `server`: gitVersion as `version`, plus `platform` and `goVersion` when present.
 Result<measurement::Subtype> CollectServer(const k8s::Client& client, const CancelToken& cancel);
 /// `image`: image name -> tag over the containers, init containers and ephemeral
