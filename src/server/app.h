@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "base/clock.h"
 #include "client/client.h"
@@ -17,6 +18,7 @@
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/middleware.h"
+#include "server/params.h"
 #include "server/rate_limit.h"
 #include "server/response_cache.h"
 #include "server/router.h"
@@ -52,6 +54,11 @@ class App {
   void HandleReady(HttpRequest& req, HttpResponse& res);
   void HandleMetrics(HttpRequest& req, HttpResponse& res);
   void HandleOpenApi(HttpRequest& req, HttpResponse& res);
+  /// The shared front of /v1/recipe and /v1/query: builds the request, checks
+  /// the allowlists and serves a cached answer. False when `res` is already
+  /// answered (error or cache hit); else `key` is the answer's cache key.
+  bool PrepareRecipeRequest(HttpRequest& req, HttpResponse& res, bool query,
+                            std::string_view summary, RecipeEnvelope* env, std::string* key);
   void HandleRecipe(HttpRequest& req, HttpResponse& res);
   void HandleQuery(HttpRequest& req, HttpResponse& res);
   void HandleBundle(HttpRequest& req, HttpResponse& res);

@@ -10,20 +10,8 @@ namespace aicr::server {
 void App::HandleQuery(HttpRequest& req, HttpResponse& res) {
   constexpr std::string_view kSummary = "Invalid query request";
   RecipeEnvelope env;
-  if (std::optional<ApiError> err = RecipeRequestFromHttp(req, res, true, kSummary, &env)) {
-    if (err->sent) {
-      return;
-    }
-    WriteError(req, *err, res, clock_);
-    return;
-  }
-  if (std::optional<ApiError> denied = CheckAllowlists(config_.allow, env.request.criteria)) {
-    WriteError(req, *denied, res, clock_);
-    return;
-  }
-  const std::string key = ResponseCacheKey("query", env);
-  if (std::shared_ptr<const CachedResponse> hit = cache_.Find(key)) {
-    WriteCacheable(req, res, *hit);
+  std::string key;
+  if (!PrepareRecipeRequest(req, res, true, kSummary, &env, &key)) {
     return;
   }
   recipe::ResolutionErrorDetails details;

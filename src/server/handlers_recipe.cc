@@ -67,23 +67,31 @@ std::optional<ApiError> RecipeRequestFromHttp(HttpRequest& req, HttpResponse& re
   return std::nullopt;
 }
 
+bool App::PrepareRecipeRequest(HttpRequest& req, HttpResponse& res, bool query,
+                               std::string_view summary, RecipeEnvelope* env, std::string* key) {
+  if (std::optional<ApiError> err = RecipeRequestFromHttp(req, res, query, summary, env)) {
+    if (!err->sent) {
+      WriteError(req, *err, res, clock_);
+    }
+    return false;
+  }
+  if (std::optional<ApiError> denied = CheckAllowlists(config_.allow, env->request.criteria)) {
+    WriteError(req, *denied, res, clock_);
+    return false;
+  }
+  *key = ResponseCacheKey(query ? "query" : "recipe", *env);
+  if (std::shared_ptr<const CachedResponse> hit = cache_.Find(*key)) {
+    WriteCacheable(req, res, *hit);
+    return false;
+  }
+  return true;
+}
+
 void App::HandleRecipe(HttpRequest& req, HttpResponse& res) {
   constexpr std::string_view kSummary = "Invalid recipe request";
   RecipeEnvelope env;
-  if (std::optional<ApiError> err = RecipeRequestFromHttp(req, res, false, kSummary, &env)) {
-    if (err->sent) {
-      return;
-    }
-    WriteError(req, *err, res, clock_);
-    return;
-  }
-  if (std::optional<ApiError> denied = CheckAllowlists(config_.allow, env.request.criteria)) {
-    WriteError(req, *denied, res, clock_);
-    return;
-  }
-  const std::string key = ResponseCacheKey("recipe", env);
-  if (std::shared_ptr<const CachedResponse> hit = cache_.Find(key)) {
-    WriteCacheable(req, res, *hit);
+  std::string key;
+  if (!PrepareRecipeRequest(req, res, false, kSummary, &env, &key)) {
     return;
   }
   recipe::ResolutionErrorDetails details;
