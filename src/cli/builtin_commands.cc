@@ -39,9 +39,11 @@ CommandSpec RootCommand() {
 
 void RegisterBuiltinCommands(CommandSpec& root) {
   // One line per command, in the order of the documentation.
+  root.subcommands.push_back(SnapshotCommand());
   root.subcommands.push_back(RecipeCommand());
   root.subcommands.push_back(QueryCommand());
   root.subcommands.push_back(BundleCommand());
+  root.subcommands.push_back(DiffCommand());
   root.subcommands.push_back(CompletionCommand());
 }
 

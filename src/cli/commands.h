@@ -8,6 +8,9 @@
 
 namespace aicr::cli {
 
+/// `aicr snapshot` (agent Job, `--local`, agent mode).
+CommandSpec SnapshotCommand();
+
 /// `aicr recipe` and `aicr recipe list`.
 CommandSpec RecipeCommand();
 
@@ -16,6 +19,9 @@ CommandSpec QueryCommand();
 
 /// `aicr bundle -r <recipe>`.
 CommandSpec BundleCommand();
+
+/// `aicr diff -b <snapshot> --target <snapshot>`.
+CommandSpec DiffCommand();
 
 /// `aicr completion bash|fish|zsh`.
 CommandSpec CompletionCommand();

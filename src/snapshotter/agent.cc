@@ -1,0 +1,3 @@
+#include "snapshotter/agent.h"
+
+namespace aicr::snapshotter {}  // namespace aicr::snapshotter
