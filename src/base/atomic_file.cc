@@ -91,6 +91,21 @@ Status WriteAll(const FileOps& ops, int fd, std::string_view data, const std::st
   return OkStatus();
 }
 
+// A character device or FIFO (`/dev/null`, `/dev/stdout`, a pipe) cannot be
+// replaced by rename; it is opened and written in place.
+Status WriteStream(const FileOps& ops, const std::string& dest, std::string_view data,
+                   const std::string& path) {
+  const int fd = ops.open(dest.c_str(), O_WRONLY | O_CLOEXEC, 0);
+  if (fd < 0) {
+    return StepError(path, "open", errno);
+  }
+  Status st = WriteAll(ops, fd, data, path);
+  if (ops.close(fd) != 0 && st.ok()) {
+    st = StepError(path, "close", errno);
+  }
+  return st;
+}
+
 }  // namespace
 
 const FileOps& FileOps::Real() {
@@ -119,6 +134,9 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, const Fil
   if (::stat(dest.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
       return InvalidRequestError("write " + Quote(path) + ": is a directory");
+    }
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+      return WriteStream(ops, dest, data, path);
     }
     if (!S_ISREG(st.st_mode)) {
       return InvalidRequestError("write " + Quote(path) + ": not a regular file");

@@ -28,7 +28,8 @@ struct FileOps {
 
 /// Writes `data` to `path` atomically. A new file gets mode 0644 (minus umask); a
 /// replaced file keeps its mode. A symlink to a regular file is followed and its
-/// target replaced.
+/// target replaced. An existing character device or FIFO (`/dev/null`, a pipe)
+/// cannot be replaced and is written in place instead (not atomic).
 /// Errors: kInvalidRequest for an empty path, a directory or another non-regular file,
 /// or a parent that is not a directory; kNotFound when the parent directory does not
 /// exist; kUnavailable for I/O failures (message names the path and the failing step).

@@ -4,15 +4,19 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/testing/status_matchers.h"
@@ -302,11 +306,38 @@ TEST_F(AtomicFileTest, RejectsParentThatIsAFile) {
       StatusIs(ErrorCode::kInvalidRequest, "write \"" + path + "\": a parent is not a directory"));
 }
 
-TEST_F(AtomicFileTest, RejectsNonRegularTarget) {
+TEST_F(AtomicFileTest, WritesFifoInPlace) {
   const std::string fifo = dir_ + "/fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  EXPECT_THAT(WriteFileAtomic(fifo, "x"),
-              StatusIs(ErrorCode::kInvalidRequest, "write \"" + fifo + "\": not a regular file"));
+  std::string received;
+  std::thread reader([&] {
+    std::ifstream in(fifo, std::ios::binary);
+    received.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  });
+  EXPECT_THAT(WriteFileAtomic(fifo, "through the pipe\n"), IsOk());
+  reader.join();
+  EXPECT_EQ(received, "through the pipe\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO must not be replaced by a regular file";
+}
+
+TEST_F(AtomicFileTest, WritesCharacterDevice) {
+  EXPECT_THAT(WriteFileAtomic("/dev/null", "x"), IsOk());
+}
+
+TEST_F(AtomicFileTest, RejectsSocketTarget) {
+  const std::string sock = dir_ + "/sock";
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(sock.size(), sizeof(addr.sun_path));
+  std::memcpy(addr.sun_path, sock.c_str(), sock.size() + 1);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0);
+  EXPECT_THAT(WriteFileAtomic(sock, "x"),
+              StatusIs(ErrorCode::kInvalidRequest, "write \"" + sock + "\": not a regular file"));
+  ::close(fd);
 }
 
 TEST_F(AtomicFileTest, RejectsEmptyPath) {
