@@ -22,6 +22,7 @@ readonly APT_PACKAGES=(
   libcpp-httplib-dev
   libcurl4-openssl-dev
   libssl-dev
+  libsystemd-dev
   libgtest-dev
   libgmock-dev
   libbenchmark-dev

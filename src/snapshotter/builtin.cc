@@ -5,6 +5,7 @@
 
 #include "collector/gpu/gpu_collector.h"
 #include "collector/os/os_collector.h"
+#include "collector/systemd/systemd_collector.h"
 
 namespace aicr::snapshotter {
 namespace {
@@ -22,6 +23,7 @@ Registry BuiltinHostCollectors() {
   Registry registry;
   MustAdd(registry, std::make_unique<collector::gpu::GpuCollector>());
   MustAdd(registry, collector::NewOsCollector());
+  MustAdd(registry, std::make_unique<collector::systemd::SystemdCollector>());
   // Cluster collectors are added by the caller (see builtin.h).
   return registry;
 }

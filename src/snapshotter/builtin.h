@@ -12,7 +12,8 @@
 
 namespace aicr::snapshotter {
 
-/// A registry holding the host collectors `gpu` and `os`.
+/// A registry holding the host collectors `gpu`, `os` and `systemd` (its default
+/// units).
 Registry BuiltinHostCollectors();
 
 }  // namespace aicr::snapshotter

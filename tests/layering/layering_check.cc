@@ -34,7 +34,7 @@ const std::vector<std::pair<std::string, std::string>>& ThirdPartyOwners() {
       {"yaml-cpp/", "serialize"}, {"nlohmann/", "serialize"},
       {"curl/", "serialize"},     {"CLI/", "cli"},
       {"httplib.h", "server"},    {"openssl/", "checksum"},
-      {"zlib.h", "archive"},
+      {"zlib.h", "archive"},      {"systemd/", "collector_systemd"},
   };
   return kOwners;
 }

@@ -10,8 +10,8 @@
 #include "base/status.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "collector/filter.h"
 #include "collector/os/file_parser.h"
-#include "collector/os/filter.h"
 
 namespace aicr::collector {
 

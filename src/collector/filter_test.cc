@@ -1,4 +1,4 @@
-#include "collector/os/filter.h"
+#include "collector/filter.h"
 
 #include <map>
 #include <string>

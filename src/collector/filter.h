@@ -1,11 +1,10 @@
 #pragma once
 
 /// \file
-/// Collection-time redaction: drops readings whose keys match a filter pattern.
-/// A pattern without `*` matches one key exactly. With `*` it is a glob whose
-/// literal segments must appear in the key in order; the first segment is anchored
-/// at the start unless the pattern starts with `*`, and the last at the end unless
-/// the pattern ends with `*`.
+/// Collection-time redaction shared by the collectors: drops readings whose keys match a filter
+/// pattern. A pattern without `*` matches one key exactly. With `*` it is a glob whose literal
+/// segments must appear in the key in order; the first segment is anchored at the start unless the
+/// pattern starts with `*`, and the last at the end unless the pattern ends with `*`.
 
 #include <map>
 #include <string>
