@@ -23,6 +23,8 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/cancel.h"
@@ -72,7 +74,7 @@ struct AgentConfig {
   bool privileged = true;
   bool require_gpu = false;
   std::string runtime_class;
-  std::string os;  ///< AICR_OS in the pod; "" = unset
+  std::string os;                                              ///< AICR_OS in the pod; "" = unset
   std::optional<std::map<std::string, std::string>> requests;  ///< nullopt = built-in
   std::optional<std::map<std::string, std::string>> limits;    ///< nullopt = built-in
   int max_nodes_per_entry = 0;
@@ -142,5 +144,44 @@ Result<std::string> WriteServiceAccountRbac(const AgentConfig& config, std::stri
 /// INTERNAL (agent failed; logs written to io.log), TIMEOUT, CANCELED.
 Result<AgentResult> RunSnapshotAgent(std::shared_ptr<const k8s::Client> client,
                                      const AgentConfig& config, const AgentIo& io);
+
+// ---------------------------------------------------------------------------
+// Helpers of the above, public for the CLI and the tests.
+
+/// One RBAC rule the agent needs: an API group ("" = core), resources and verbs.
+struct AgentRule {
+  std::string group;
+  std::vector<std::string> resources;
+  std::vector<std::string> verbs;
+};
+
+/// The namespaced Role's rules (configmaps create/get/update/patch; pods get/list).
+const std::vector<AgentRule>& AgentRoleRules();
+/// The ClusterRole's rules (nodes, pods, ClusterPolicies, Slinky and MariaDB
+/// objects, storage classes; read-only).
+const std::vector<AgentRule>& AgentClusterRoleRules();
+
+/// `aicr-agent-snapshot-<run_id>`: the staging ConfigMap of a run.
+std::string StagingConfigMapName(std::string_view run_id);
+
+/// `aicr-node-reader-<run_id>`: the ClusterRole and ClusterRoleBinding of a run.
+std::string NodeReaderName(std::string_view run_id);
+
+/// Where the pod writes: `config.output_configmap`, or `cm://<ns>/<staging name>`.
+std::string AgentOutputTarget(const AgentConfig& config, std::string_view run_id);
+
+/// Whether `quantity` is a Kubernetes resource quantity (`500m`, `2`, `1.5Gi`,
+/// `1e3`); negative quantities are refused.
+bool IsResourceQuantity(std::string_view quantity);
+
+/// The four objects WriteServiceAccountRbac writes, in file order: Role,
+/// RoleBinding (`aicr-agent-<sa>-rbac` in `config.ns`), ClusterRole and
+/// ClusterRoleBinding (`aicr-agent-<ns>.<sa>-rbac`).
+std::vector<serialize::Value> ServiceAccountRbacObjects(const AgentConfig& config,
+                                                        std::string_view sa);
+
+/// The objects as files `NN-<kind>.yaml` (rbac in order, then the Job), e.g.
+/// `01-serviceaccount.yaml` ... `06-job.yaml`.
+std::vector<std::pair<std::string, serialize::Value>> AgentObjectFiles(const AgentObjects& objects);
 
 }  // namespace aicr::snapshotter

@@ -1,5 +1,7 @@
 #include "snapshotter/snapshotter.h"
 
+#include <stdlib.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -591,7 +593,26 @@ TEST(MeasureTest, EmptyRegistryGivesEmptySnapshot) {
 
 TEST(BuiltinTest, RegistersHostCollectors) {
   Registry r = BuiltinHostCollectors();
-  EXPECT_THAT(r.Names(), ElementsAre("gpu", "os"));
+  EXPECT_THAT(r.Names(), ElementsAre("gpu", "os", "systemd"));
+}
+
+TEST(BuiltinTest, FixtureRootWithoutSystemdBusHasEmptySystemdMeasurement) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "aicr-builtin-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  Registry r = BuiltinHostCollectors();
+  MeasureOptions o = TestOptions();
+  o.root = tmpl;
+  o.collectors = {"systemd"};
+  auto measured = MeasureWithWarnings(r, o);
+  std::error_code ec;
+  std::filesystem::remove_all(tmpl, ec);
+  ASSERT_THAT(measured, IsOk());
+  EXPECT_THAT(Types(measured->snapshot), ElementsAre("SystemD"));
+  EXPECT_THAT(measured->snapshot.measurements[0].subtypes, IsEmpty());
+  EXPECT_THAT(measured->warnings,
+              ElementsAre(AllOf(HasSubstr("systemd: no systemd bus reachable"),
+                                HasSubstr(tmpl + "/run/systemd/private"),
+                                HasSubstr(tmpl + "/run/dbus/system_bus_socket"))));
 }
 
 TEST(BuiltinTest, RealHostSnapshotRoundTrips) {
@@ -602,10 +623,11 @@ TEST(BuiltinTest, RealHostSnapshotRoundTrips) {
   // Sanitizer builds on a shared machine walk /proc/sys slowly.
   o.timeouts["os"] = std::chrono::seconds(120);
   o.timeouts["gpu"] = std::chrono::seconds(120);
+  o.timeouts["systemd"] = std::chrono::seconds(120);
   auto measured = MeasureWithWarnings(r, o);
   ASSERT_THAT(measured, IsOk());
   const Snapshot& snapshot = measured->snapshot;
-  EXPECT_THAT(Types(snapshot), ElementsAre("GPU", "OS"));
+  EXPECT_THAT(Types(snapshot), ElementsAre("GPU", "OS", "SystemD"));
   const Measurement* os = snapshot.FindMeasurement("OS");
   ASSERT_NE(os, nullptr);
   EXPECT_EQ(
