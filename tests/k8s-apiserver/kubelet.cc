@@ -317,6 +317,11 @@ void Kubelet::SetServiceAccount(std::string token, std::string ca_crt) {
   sa_ca_ = std::move(ca_crt);
 }
 
+void Kubelet::SetApiServerUrl(std::string url) {
+  std::lock_guard<std::mutex> lock(mu_);
+  api_url_ = std::move(url);
+}
+
 void Kubelet::SetNodeName(std::string node_name) {
   std::lock_guard<std::mutex> lock(mu_);
   node_name_ = std::move(node_name);
@@ -1090,6 +1095,7 @@ Kubelet::PodOutcome Kubelet::RunPod(const std::shared_ptr<Runner>& runner, json 
   std::string sa_token;
   std::string sa_ca;
   std::map<std::string, std::string> api_env;
+  std::string api_url;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto* list : {&mains, &inits}) {
@@ -1105,6 +1111,7 @@ Kubelet::PodOutcome Kubelet::RunPod(const std::shared_ptr<Runner>& runner, json 
     sa_token = sa_token_;
     sa_ca = sa_ca_;
     api_env = api_env_;
+    api_url = api_url_;
   }
   const std::string host_ip = "10.0.0.1";
   const std::string node = Str(spec, "nodeName");
@@ -1350,6 +1357,28 @@ Kubelet::PodOutcome Kubelet::RunPod(const std::shared_ptr<Runner>& runner, json 
     WriteFile(sa_dir / "ca.crt", sa_ca);
     WriteFile(sa_dir / "namespace", ns);
   }
+  // The pod's kubeconfig (see the header comment).
+  std::string kubeconfig_path;
+  if (!api_url.empty()) {
+    std::ostringstream kc;
+    kc << "apiVersion: v1\nkind: Config\nclusters:\n- name: in-cluster\n  cluster:\n"
+       << "    server: " << api_url << "\n";
+    if (api_url.rfind("https://", 0) == 0 && !sa_ca.empty()) {
+      const fs::path ca = pod_dir / "kubeconfig-ca.crt";
+      WriteFile(ca, sa_ca);
+      kc << "    certificate-authority: " << ca.string() << "\n";
+    }
+    kc << "users:\n- name: pod\n  user:";
+    if (automount && !sa_token.empty()) {
+      kc << "\n    token: " << sa_token << "\n";
+    } else {
+      kc << " {}\n";
+    }
+    kc << "contexts:\n- name: in-cluster\n  context:\n    cluster: in-cluster\n"
+       << "    user: pod\n    namespace: " << ns << "\ncurrent-context: in-cluster\n";
+    kubeconfig_path = (pod_dir / "kubeconfig").string();
+    WriteFile(kubeconfig_path, kc.str());
+  }
 
   // Per-container launch description.
   struct Launch {
@@ -1395,6 +1424,7 @@ Kubelet::PodOutcome Kubelet::RunPod(const std::shared_ptr<Runner>& runner, json 
     l.env["HOME"] = (pod_dir / "home").string();
     l.env["HOSTNAME"] = name;
     for (const auto& [k, v] : api_env) l.env[k] = v;
+    if (!kubeconfig_path.empty()) l.env["KUBECONFIG"] = kubeconfig_path;
     for (const auto& [path, real] : mounts) l.env[MountEnvName(path)] = real;
     if (Sub(c, "envFrom").is_array()) {
       for (const json& ef : c["envFrom"]) {

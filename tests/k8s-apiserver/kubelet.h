@@ -34,8 +34,18 @@
 /// /var/run/secrets/kubernetes.io/serviceaccount with `token`, `ca.crt` and
 /// `namespace` (see SetServiceAccount).
 ///
+/// Kubeconfig. A process cannot reach the server through the in-cluster address
+/// (always https, and the service-account files live at a rewritten path), so once
+/// SetApiServerUrl was called every pod gets `<pod dir>/kubeconfig` (server = that
+/// URL, `certificate-authority` = a copy of the service-account `ca.crt` when the
+/// URL is https, `token` = the service-account token unless
+/// automountServiceAccountToken is false, namespace = the pod's) and every container
+/// gets KUBECONFIG pointing at it, so clients find the server by standard kubeconfig
+/// discovery. A container's own env may override KUBECONFIG.
+///
 /// Environment: PATH (the host's), HOME (a private temporary directory), HOSTNAME
-/// (the pod name), the variables given to SetApiServerEnv, then envFrom and env of
+/// (the pod name), the variables given to SetApiServerEnv, KUBECONFIG (above), then
+/// envFrom and env of
 /// the container (`value`; `valueFrom.fieldRef` for metadata.name, metadata.namespace,
 /// metadata.uid, metadata.labels['k'], metadata.annotations['k'], spec.nodeName,
 /// spec.serviceAccountName, status.podIP, status.hostIP; configMapKeyRef and
@@ -136,6 +146,9 @@ class Kubelet {
   void SetApiServerEnv(std::map<std::string, std::string> env);
   /// Contents of `token` and `ca.crt` in each pod's service-account mount.
   void SetServiceAccount(std::string token, std::string ca_crt);
+  /// The API server URL for each pod's kubeconfig (see the file comment); applies
+  /// to pods started afterwards. Empty (the default) = no kubeconfig.
+  void SetApiServerUrl(std::string url);
   /// Node name for pods whose template names none (default "test-node").
   void SetNodeName(std::string node_name);
 
@@ -214,6 +227,7 @@ class Kubelet {
   std::map<std::string, std::string> api_env_;
   std::string sa_token_;
   std::string sa_ca_;
+  std::string api_url_;
   std::string node_name_ = "test-node";
   std::map<std::string, std::shared_ptr<PodRecord>> pods_;  ///< "ns/name"
   std::map<std::string, std::shared_ptr<Runner>> runners_;  ///< "Kind/ns/name"

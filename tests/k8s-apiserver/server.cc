@@ -320,6 +320,7 @@ bool ApiServer::Start(std::string* err) {
     (void)ReadFile(config_.client_ca.empty() ? config_.tls_cert : config_.client_ca, &ca_pem);
   }
   kubelet_->SetServiceAccount(kServiceAccountToken, ca_pem);
+  kubelet_->SetApiServerUrl(url());
   for (const std::string& seed : config_.seeds) {
     std::string text;
     if (!ReadFile(seed, &text)) {
