@@ -9,6 +9,7 @@
 #include "base/status_macros.h"
 #include "catalog/layered.h"
 #include "client/config.h"
+#include "client/snapshot_loader.h"
 #include "constraints/snapshot_eval.h"
 #include "k8s/configmap_store.h"
 #include "measurement/fingerprint.h"
@@ -68,6 +69,8 @@ measurement::FingerprintCriteria DetectCriteria(const measurement::Snapshot& sna
   return measurement::ToCriteria(fp);
 }
 
+}  // namespace
+
 Result<measurement::Snapshot> LoadSnapshot(std::string_view source,
                                            serialize::ConfigMapStore* configmaps,
                                            const CancelToken& cancel) {
@@ -89,6 +92,8 @@ Result<measurement::Snapshot> LoadSnapshot(std::string_view source,
   }
   return snap;
 }
+
+namespace {
 
 PhaseCoverage Coverage(const std::optional<recipe::ValidationPhase>& phase) {
   PhaseCoverage out;
