@@ -20,7 +20,7 @@ TEST(CommandTableTest, RealAndTestTablesAreValid) {
 
 TEST(CommandTableTest, RealTableHoldsOnlyImplementedCommands) {
   EXPECT_THAT(SubcommandNames(BuildCommandTable()),
-              ElementsAre("bundle", "completion", "query", "recipe"));
+              ElementsAre("bundle", "completion", "diff", "query", "recipe", "snapshot"));
   const CommandSpec table = BuildCommandTable();
   const CommandSpec* recipe = FindSubcommand(table, "recipe");
   ASSERT_NE(recipe, nullptr);
