@@ -4,64 +4,18 @@
 #include <utility>
 
 #include "base/status_macros.h"
+#include "client/config_fields.h"
 
 namespace aicr::client {
 namespace {
 
+using config_fields::CheckKeys;
+using config_fields::List;
+using config_fields::Text;
+using config_fields::TypeName;
 using serialize::Value;
 
 constexpr char kRoot[] = "spec.bundle";
-
-std::string TypeName(const Value& v) { return std::string(serialize::ValueTypeName(v.type())); }
-
-Status CheckKeys(const Value& v, const std::string& path, const std::set<std::string>& allowed) {
-  if (!v.is_mapping()) {
-    return InvalidRequestError("config " + path + ": expected a mapping, got " + TypeName(v));
-  }
-  for (const auto& [key, unused] : *v.if_mapping()) {
-    if (allowed.count(key) == 0) {
-      return InvalidRequestError("config " + path + ": unknown field \"" + key + "\"");
-    }
-  }
-  return OkStatus();
-}
-
-Result<std::string> Text(const Value& parent, const char* key, const std::string& path) {
-  const Value* v = parent.Find(key);
-  if (v == nullptr || v->is_null()) {
-    return std::string();
-  }
-  if (const std::string* s = v->if_string()) {
-    return *s;
-  }
-  return InvalidRequestError("config " + path + "." + key + ": expected a string, got " +
-                             TypeName(*v));
-}
-
-Result<std::optional<std::vector<std::string>>> List(const Value& parent, const char* key,
-                                                     const std::string& path) {
-  const Value* v = parent.Find(key);
-  if (v == nullptr) {
-    return std::optional<std::vector<std::string>>();
-  }
-  std::vector<std::string> out;
-  if (v->is_null()) {
-    return std::optional<std::vector<std::string>>(std::move(out));
-  }
-  if (!v->is_sequence()) {
-    return InvalidRequestError("config " + path + "." + key + ": expected a list, got " +
-                               TypeName(*v));
-  }
-  for (const auto& item : *v->if_sequence()) {
-    if (!item.is_string()) {
-      return InvalidRequestError("config " + path + "." + key +
-                                 ": expected a list of strings, got an item of type " +
-                                 TypeName(item));
-    }
-    out.push_back(*item.if_string());
-  }
-  return std::optional<std::vector<std::string>>(std::move(out));
-}
 
 // A string map rendered as sorted `k=v` items.
 Result<std::optional<std::vector<std::string>>> Selector(const Value& parent, const char* key,

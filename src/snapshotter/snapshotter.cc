@@ -111,30 +111,6 @@ Result<std::vector<Slot>> SelectCollectors(const Registry& registry,
   return slots;
 }
 
-bool HasGpu(const std::vector<measurement::Measurement>& measurements) {
-  for (const measurement::Measurement& m : measurements) {
-    if (m.type != "GPU") {
-      continue;
-    }
-    for (const measurement::Subtype& s : m.subtypes) {
-      const measurement::Reading* count = s.Find("gpu-count");
-      if (count == nullptr) {
-        continue;
-      }
-      if (std::optional<std::int64_t> n = count->AsInteger(); n.has_value() && *n > 0) {
-        return true;
-      }
-      if (const double* f = count->if_float(); f != nullptr && *f > 0) {
-        return true;
-      }
-      if (const std::uint64_t* u = count->if_uint(); u != nullptr && *u > 0) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
 void Warn(std::vector<std::string>& warnings, const std::string& collector, std::string message) {
   log::Warn(message, {{"collector", collector}});
   warnings.push_back(std::move(message));
@@ -321,6 +297,30 @@ Result<Measured> MeasureWithWarnings(const Registry& registry, const MeasureOpti
 Result<measurement::Snapshot> Measure(const Registry& registry, const MeasureOptions& options) {
   AICR_ASSIGN_OR_RETURN(Measured measured, MeasureWithWarnings(registry, options));
   return std::move(measured.snapshot);
+}
+
+bool HasGpu(const std::vector<measurement::Measurement>& measurements) {
+  for (const measurement::Measurement& m : measurements) {
+    if (m.type != "GPU") {
+      continue;
+    }
+    for (const measurement::Subtype& s : m.subtypes) {
+      const measurement::Reading* count = s.Find("gpu-count");
+      if (count == nullptr) {
+        continue;
+      }
+      if (std::optional<std::int64_t> n = count->AsInteger(); n.has_value() && *n > 0) {
+        return true;
+      }
+      if (const double* f = count->if_float(); f != nullptr && *f > 0) {
+        return true;
+      }
+      if (const std::uint64_t* u = count->if_uint(); u != nullptr && *u > 0) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace aicr::snapshotter

@@ -69,6 +69,9 @@ struct Measured {
 /// NodeTopology, then every other type (ordered alphabetically among themselves).
 int MeasurementTypeRank(std::string_view type);
 
+/// Whether some GPU subtype reports `gpu-count` > 0 (an int, uint or float reading).
+bool HasGpu(const std::vector<measurement::Measurement>& measurements);
+
 /// Takes a snapshot. Errors: NOT_FOUND for an unknown collector name or a failed
 /// `require_gpu`; CANCELED when `options.cancel` fires (before or during the run).
 /// Warnings are logged (log::Warn) and returned.
