@@ -12,6 +12,11 @@ namespace aicr {
 /// `"s"`: a name wrapped in double quotes, as error messages show names.
 std::string Quote(std::string_view s);
 
+/// `"s"` with `"`, `\` and ASCII control bytes escaped (`\n`, `\r`, `\t`, `\xNN`), as
+/// Go's %q shows text: a hostile name cannot forge lines in a message or a path;
+/// other bytes (UTF-8 included) are unchanged.
+std::string EscapedQuote(std::string_view s);
+
 /// The items separated by `sep`.
 std::string Join(const std::vector<std::string>& items, std::string_view sep);
 

@@ -12,6 +12,14 @@ TEST(StringsTest, Quote) {
   EXPECT_EQ(Quote(""), "\"\"");
 }
 
+TEST(StringsTest, EscapedQuote) {
+  EXPECT_EQ(EscapedQuote("plain"), "\"plain\"");
+  EXPECT_EQ(EscapedQuote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(EscapedQuote("l1\nl2\r\t"), "\"l1\\nl2\\r\\t\"");
+  EXPECT_EQ(EscapedQuote(std::string("\x01\x7f", 2)), "\"\\x01\\x7f\"");
+  EXPECT_EQ(EscapedQuote("gr\xc3\xbc\xc3\x9f"), "\"gr\xc3\xbc\xc3\x9f\"");
+}
+
 TEST(StringsTest, Join) {
   EXPECT_EQ(Join({}, ", "), "");
   EXPECT_EQ(Join({"a"}, ", "), "a");

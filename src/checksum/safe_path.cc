@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "base/strings.h"
 
 namespace aicr::checksum {
 namespace {
@@ -108,39 +109,6 @@ Result<std::string> SafeJoin(std::string_view base, std::string_view rel) {
   return clean_base + "/" + cleaned;
 }
 
-std::string QuotePath(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7F) {
-          out += "\\x";
-          out += kHex[u >> 4];
-          out += kHex[u & 0x0F];
-        } else {
-          out += c;  // printable ASCII and UTF-8 bytes pass through
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
+std::string QuotePath(std::string_view s) { return EscapedQuote(s); }
 
 }  // namespace aicr::checksum

@@ -7,6 +7,8 @@
 #include <set>
 #include <utility>
 
+#include "base/strings.h"
+
 namespace aicr::measurement {
 namespace {
 
@@ -19,42 +21,6 @@ constexpr std::pair<std::string_view, std::string_view> kTopologyCounted[] = {
     {"label", "label-count"},
     {"taint", "taint-count"},
 };
-
-// Go-style double-quoted text: quotes and backslashes escaped, control bytes as
-// escapes, everything else (UTF-8 included) verbatim.
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          char buf[5];
-          std::snprintf(buf, sizeof(buf), "\\x%02x", u);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -257,7 +223,9 @@ std::string_view ChangeKindName(ChangeKind kind) {
 }
 
 void PrintTo(const Change& change, std::ostream* os) {
-  auto side = [](const std::optional<std::string>& v) { return v ? Quote(*v) : std::string("_"); };
+  auto side = [](const std::optional<std::string>& v) {
+    return v ? EscapedQuote(*v) : std::string("_");
+  };
   *os << ChangeKindName(change.kind) << " " << change.path << " " << side(change.baseline) << " -> "
       << side(change.target);
 }
@@ -265,7 +233,7 @@ void PrintTo(const Change& change, std::ostream* os) {
 std::string DataKeyPath(std::string_view prefix, std::string_view key) {
   if (key == "context" || StartsWith(key, "context.") || key == "items" ||
       StartsWith(key, "items.") || StartsWith(key, "items[")) {
-    return std::string(prefix) + "[" + Quote(key) + "]";
+    return std::string(prefix) + "[" + EscapedQuote(key) + "]";
   }
   return std::string(prefix) + "." + std::string(key);
 }
