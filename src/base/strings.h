@@ -35,4 +35,8 @@ int HexDigitValue(char c);
 /// strerror(err) with a lower-case first letter (messages are lower-case).
 std::string ErrnoText(int err);
 
+/// Rows as left-aligned columns separated by three spaces, one `\n`-terminated
+/// line per row (the first row is usually the header).
+std::string AlignColumns(const std::vector<std::vector<std::string>>& rows);
+
 }  // namespace aicr

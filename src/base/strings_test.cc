@@ -12,6 +12,14 @@ TEST(StringsTest, Quote) {
   EXPECT_EQ(Quote(""), "\"\"");
 }
 
+TEST(StringsTest, AlignColumns) {
+  EXPECT_EQ(AlignColumns({{"NAME", "V"}, {"gpu-operator", "v1"}, {"x"}}),
+            "NAME           V\n"
+            "gpu-operator   v1\n"
+            "x\n");
+  EXPECT_EQ(AlignColumns({}), "");
+}
+
 TEST(StringsTest, EscapedQuote) {
   EXPECT_EQ(EscapedQuote("plain"), "\"plain\"");
   EXPECT_EQ(EscapedQuote("a\"b\\c"), "\"a\\\"b\\\\c\"");

@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "base/version.h"
 #include "cli/commands.h"
 #include "cli/recipe_flags.h"
@@ -45,7 +46,7 @@ std::string DiffTable(const measurement::DiffResult& r) {
     rows.push_back(
         {Upper(measurement::ChangeKindName(c.kind)), c.path, OrDash(c.baseline), OrDash(c.target)});
   }
-  out += RenderTable(rows);
+  out += AlignColumns(rows);
   out += "\nDRIFT DETECTED\n";
   return out;
 }
@@ -113,19 +114,8 @@ CommandSpec DiffCommand() {
       .type = FlagType::kBool,
       .usage = "exit with status 2 (CONFLICT) when anything differs; the report is written first",
   });
-  flags.push_back(FlagSpec{
-      .name = "output",
-      .shorts = {'o'},
-      .usage = "output target: a file, cm://namespace/name, or - for stdout",
-      .value_name = "TARGET",
-  });
-  flags.push_back(FlagSpec{
-      .name = "format",
-      .shorts = {'t'},
-      .default_value = "yaml",
-      .usage = "output format",
-      .values = {"json", "table", "yaml"},
-  });
+  flags.push_back(OutputFlag());
+  flags.push_back(DocumentFormatFlag());
   flags.push_back(FlagSpec{
       .name = "kubeconfig",
       .shorts = {'k'},

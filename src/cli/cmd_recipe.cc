@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "base/version.h"
 #include "cli/commands.h"
 #include "cli/recipe_flags.h"
@@ -35,14 +36,14 @@ std::string RecipeTable(const recipe::RecipeResult& r) {
                     ref.namespace_.empty() ? "-" : ref.namespace_,
                     ref.source.empty() ? "-" : ref.source});
   }
-  out << RenderTable(rows);
+  out << AlignColumns(rows);
   if (!r.constraints.empty()) {
     out << "\n";
     std::vector<std::vector<std::string>> crows = {{"CONSTRAINT", "VALUE"}};
     for (const recipe::Constraint& c : r.constraints) {
       crows.push_back({c.name, c.value});
     }
-    out << RenderTable(crows);
+    out << AlignColumns(crows);
   }
   out << "\nDeployment order: ";
   for (std::size_t i = 0; i < r.deployment_order.size(); ++i) {
@@ -156,7 +157,7 @@ Status RunRecipeList(CommandContext& ctx) {
                       health ? item.health->status : "-",
                       health ? client::CoverageSummary(*item.health) : "-", item.source});
     }
-    ctx.out() << RenderTable(rows);
+    ctx.out() << AlignColumns(rows);
     return OkStatus();
   }
   serialize::Value list = serialize::Value::EmptySequence();
@@ -179,19 +180,8 @@ CommandSpec RecipeCommand() {
   for (FlagSpec& f : ResolutionFlags()) {
     flags.push_back(std::move(f));
   }
-  flags.push_back(FlagSpec{
-      .name = "output",
-      .shorts = {'o'},
-      .usage = "output target: a file, cm://namespace/name, or - for stdout",
-      .value_name = "TARGET",
-  });
-  flags.push_back(FlagSpec{
-      .name = "format",
-      .shorts = {'t'},
-      .default_value = "yaml",
-      .usage = "output format",
-      .values = {"json", "table", "yaml"},
-  });
+  flags.push_back(OutputFlag());
+  flags.push_back(DocumentFormatFlag());
 
   std::vector<FlagSpec> list_flags = CriteriaFilterFlags();
   list_flags.push_back(FlagSpec{

@@ -124,26 +124,23 @@ void LogResolutionDetails(const recipe::ResolutionErrorDetails& details) {
   }
 }
 
-std::string RenderTable(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      widths[i] = std::max(widths[i], row[i].size());
-    }
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) {
-        line.append(widths[i] - row[i].size() + 3, ' ');
-      }
-    }
-    out += line + "\n";
-  }
-  return out;
+FlagSpec OutputFlag() {
+  return FlagSpec{
+      .name = "output",
+      .shorts = {'o'},
+      .usage = "output target: a file, cm://namespace/name, or - for stdout",
+      .value_name = "TARGET",
+  };
+}
+
+FlagSpec DocumentFormatFlag() {
+  return FlagSpec{
+      .name = "format",
+      .shorts = {'t'},
+      .default_value = "yaml",
+      .usage = "output format",
+      .values = {"json", "table", "yaml"},
+  };
 }
 
 }  // namespace aicr::cli

@@ -29,7 +29,9 @@ client::Client::Options ClientOptions(const CommandContext& ctx);
 /// Logs the structured context of a resolution failure at debug level.
 void LogResolutionDetails(const recipe::ResolutionErrorDetails& details);
 
-/// Left-aligned columns separated by three spaces, header first, `\n` line ends.
-std::string RenderTable(const std::vector<std::vector<std::string>>& rows);
+/// `-o/--output TARGET` (file, cm://namespace/name, `-` = stdout).
+FlagSpec OutputFlag();
+/// `-t/--format yaml|json|table` (default yaml) for commands that write a document.
+FlagSpec DocumentFormatFlag();
 
 }  // namespace aicr::cli

@@ -33,28 +33,6 @@ std::string Cell(const std::string& s) {
   return out.empty() ? "\"\"" : out;
 }
 
-std::string RenderRows(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      widths[i] = std::max(widths[i], row[i].size());
-    }
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) {
-        line += std::string(widths[i] - row[i].size() + 3, ' ');
-      }
-    }
-    out += line + "\n";
-  }
-  return out;
-}
-
 Value ReadingMap(const std::map<std::string, measurement::Reading>& data) {
   Value out = Value::EmptyMapping();
   for (const auto& [k, r] : data) {
@@ -124,7 +102,7 @@ std::string RenderSnapshotTable(const measurement::Snapshot& snapshot) {
       }
     }
   }
-  return RenderRows(header) + "\n" + RenderRows(rows);
+  return AlignColumns(header) + "\n" + AlignColumns(rows);
 }
 
 Value SnapshotTemplateDot(const measurement::Snapshot& snapshot) {
