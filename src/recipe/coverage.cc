@@ -46,18 +46,21 @@ bool CarriesAllStated(const Criteria& query, const Criteria& overlay) {
   return true;
 }
 
-bool ExcludedOverlayProvides(const OverlayIndex& index, Dimension dim, std::string_view want,
-                             const std::vector<ExcludedOverlay>& excluded) {
+// The constraint-excluded overlays that would have provided `want` for `dim`.
+std::vector<std::string> ExcludedOverlaysProviding(const OverlayIndex& index, Dimension dim,
+                                                   std::string_view want,
+                                                   const std::vector<ExcludedOverlay>& excluded) {
+  std::vector<std::string> names;
   for (const auto& ex : excluded) {
     const RecipeMetadata* meta = index.Find(ex.name);
     if (meta == nullptr || !meta->spec.criteria.has_value()) {
       continue;
     }
     if (meta->spec.criteria->Get(dim) == want) {
-      return true;
+      names.push_back(ex.name);
     }
   }
-  return false;
+  return names;
 }
 
 std::string JoinStrings(const std::vector<std::string>& items, std::string_view sep) {
@@ -95,12 +98,20 @@ bool SameDimensionSingletons(const std::vector<CompletionTuple>& tuples, std::st
 }
 
 std::string CompletionClause(const Criteria& query, std::string_view dim, std::string_view want,
-                             const std::vector<CompletionTuple>& tuples, bool only_excluded) {
+                             const std::vector<CompletionTuple>& tuples,
+                             const std::vector<std::string>& excluded_providers) {
   const std::string stated = query.ToString();
   const std::string d(dim);
   const std::string w(want);
+  // Overlays that would have provided the value but failed their constraints: the
+  // completions below are alternatives, the exclusion is the cause.
+  const std::string excluded_note =
+      excluded_providers.empty()
+          ? std::string()
+          : " (" + JoinStrings(excluded_providers, ", ") +
+                " would provide it but failed constraints; see excludedOverlays)";
   if (tuples.empty()) {
-    if (only_excluded) {
+    if (!excluded_providers.empty()) {
       return d + " '" + w + "' for " + stated +
              " is provided only by overlays excluded by failing constraints (see "
              "excludedOverlays)";
@@ -111,14 +122,15 @@ std::string CompletionClause(const Criteria& query, std::string_view dim, std::s
   std::vector<std::string> values;
   if (SameDimensionSingletons(tuples, &key, &values)) {
     return d + " '" + w + "' for " + stated + " requires " + key +
-           " (valid: " + JoinStrings(values, ", ") + ")";
+           " (valid: " + JoinStrings(values, ", ") + ")" + excluded_note;
   }
   std::vector<std::string> rendered;
   for (const auto& t : tuples) {
     rendered.push_back("(" + TupleKey(t) + ")");
   }
   return d + " '" + w +
-         "' requires additional criteria; supported combinations: " + JoinStrings(rendered, ", ");
+         "' requires additional criteria; supported combinations: " + JoinStrings(rendered, ", ") +
+         excluded_note;
 }
 
 bool IsProperSubset(const CompletionTuple& sub, const CompletionTuple& super) {
@@ -477,9 +489,10 @@ Status VerifyCriteriaCoverage(const OverlayIndex& index, const Criteria& query,
     }
     const std::string& want = query.Get(dim);
     std::vector<CompletionTuple> tuples = CompletionTuplesFor(index, query, dim, want);
-    const bool constraint_excluded = ExcludedOverlayProvides(index, dim, want, excluded);
-    const bool only_excluded = tuples.empty() && constraint_excluded;
-    clauses.push_back(CompletionClause(query, dim_name, want, tuples, only_excluded));
+    const std::vector<std::string> excluded_providers =
+        ExcludedOverlaysProviding(index, dim, want, excluded);
+    const bool constraint_excluded = !excluded_providers.empty();
+    clauses.push_back(CompletionClause(query, dim_name, want, tuples, excluded_providers));
     ctx.uncovered.push_back(
         UncoveredDimension{dim_name, want, std::move(tuples), constraint_excluded});
   }

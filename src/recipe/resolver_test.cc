@@ -213,6 +213,32 @@ class MapEvaluator : public ConstraintEvaluator {
   std::map<std::string, std::string> actual_;
 };
 
+TEST_F(ResolverTest, ExclusionIsNamedBesideTheRemainingCompletions) {
+  // A sibling leaf still offers the value with one more criterion; the error must
+  // name the excluded overlay as the cause, not only the alternative.
+  std::map<std::string, std::string> files = Files();
+  files["overlays/h100-eks-ubuntu-training-dynamo.yaml"] =
+      Overlay("h100-eks-ubuntu-training-dynamo", "h100-eks-training",
+              "{service: eks, accelerator: h100, intent: training, os: ubuntu, platform: dynamo}");
+  Load(std::move(files));
+  MapEvaluator evaluator(std::map<std::string, std::string>{{"K8s.server.version", "1.33"},
+                                                            {"OS.release.ID", "rhel"}});
+  ResolveOptions options;
+  options.evaluator = &evaluator;
+  ResolutionErrorDetails details;
+  options.error_details = &details;
+  const std::string stated = "criteria(service=eks, accelerator=h100, intent=training, os=ubuntu)";
+  const std::string cause =
+      " requires platform (valid: dynamo) (h100-eks-ubuntu-training would provide it but failed "
+      "constraints; see excludedOverlays)";
+  EXPECT_THAT(Resolve(*store_, Eks(true), options),
+              StatusIs(ErrorCode::kInvalidRequest, "service 'eks' for " + stated + cause +
+                                                       "; intent 'training' for " + stated + cause +
+                                                       "; os 'ubuntu' for " + stated + cause));
+  ASSERT_EQ(details.uncovered.size(), 3u);
+  EXPECT_TRUE(details.uncovered[2].constraint_excluded);
+}
+
 TEST_F(ResolverTest, EvaluatorPassingEverythingMatchesPlainResolution) {
   MapEvaluator evaluator(std::map<std::string, std::string>{{"K8s.server.version", "1.33"},
                                                             {"OS.release.ID", "ubuntu"}});
