@@ -18,6 +18,8 @@
 #include "k8s/resource.h"
 #include "k8s/watch.h"
 #include "serialize/cm_uri.h"
+#include "snapshotter/agent_preflight.h"
+#include "snapshotter/agent_wait.h"
 
 namespace aicr::snapshotter {
 namespace {
@@ -32,11 +34,6 @@ const k8s::Resource& RuntimeClasses() {
   static const k8s::Resource kRuntimeClasses =
       k8s::Custom("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", false);
   return kRuntimeClasses;
-}
-
-std::string StringAt(const Value& v, std::string_view path) {
-  const Value* f = v.FindPath(path);
-  return f != nullptr && f->is_string() ? *f->if_string() : "";
 }
 
 const k8s::Resource& ResourceOfKind(std::string_view kind) {
@@ -57,119 +54,6 @@ struct Created {
   std::string name;
   std::string uid;
 };
-
-// One permission the pre-flight gate asks about.
-struct Need {
-  std::string verb;
-  std::string group;
-  std::string resource;
-  std::string subresource;
-  std::string ns;  // "" = cluster scope
-};
-
-std::string DescribeNeed(const Need& n) {
-  std::string res = n.resource;
-  if (!n.subresource.empty()) {
-    res += "/" + n.subresource;
-  }
-  if (!n.group.empty()) {
-    res += "." + n.group;
-  }
-  std::string scope = n.ns.empty() ? "cluster-wide" : "in namespace " + Quote(n.ns);
-  return n.verb + " " + res + " " + scope;
-}
-
-std::vector<Need> CallerNeeds(const AgentConfig& config, bool existing_sa, bool staging) {
-  const std::string& ns = config.ns;
-  std::vector<Need> needs;
-  needs.push_back({"get", "", "serviceaccounts", "", ns});
-  for (const char* verb : {"create", "get", "list", "watch", "delete"}) {
-    needs.push_back({verb, "batch", "jobs", "", ns});
-  }
-  for (const char* verb : {"get", "list", "watch"}) {
-    needs.push_back({verb, "", "pods", "", ns});
-  }
-  needs.push_back({"get", "", "pods", "log", ns});
-  needs.push_back({"get", "", "configmaps", "", ns});
-  needs.push_back({"list", "", "configmaps", "", ns});
-  if (staging) {
-    needs.push_back({"delete", "", "configmaps", "", ns});
-  }
-  if (!existing_sa) {
-    const std::string rbac = "rbac.authorization.k8s.io";
-    for (const char* verb : {"create", "delete"}) {
-      needs.push_back({verb, "", "serviceaccounts", "", ns});
-      needs.push_back({verb, rbac, "roles", "", ns});
-      needs.push_back({verb, rbac, "rolebindings", "", ns});
-      needs.push_back({verb, rbac, "clusterroles", "", ""});
-      needs.push_back({verb, rbac, "clusterrolebindings", "", ""});
-    }
-  }
-  return needs;
-}
-
-std::vector<Need> AgentNeeds(const AgentConfig& config) {
-  std::vector<Need> needs;
-  for (const AgentRule& rule : AgentRoleRules()) {
-    for (const std::string& res : rule.resources) {
-      for (const std::string& verb : rule.verbs) {
-        needs.push_back({verb, rule.group, res, "", config.ns});
-      }
-    }
-  }
-  for (const AgentRule& rule : AgentClusterRoleRules()) {
-    for (const std::string& res : rule.resources) {
-      for (const std::string& verb : rule.verbs) {
-        needs.push_back({verb, rule.group, res, "", ""});
-      }
-    }
-  }
-  return needs;
-}
-
-k8s::AccessCheck ToCheck(const Need& n) {
-  k8s::AccessCheck c;
-  c.verb = n.verb;
-  c.group = n.group;
-  c.resource = n.resource;
-  c.subresource = n.subresource;
-  c.ns = n.ns;
-  return c;
-}
-
-// The read-only pre-flight gate: every miss is reported in one error.
-Status PreflightGate(const k8s::Client& client, const AgentConfig& config, bool existing_sa,
-                     bool staging, const CancelToken& cancel) {
-  k8s::CallOptions call;
-  call.cancel = cancel;
-  std::vector<std::string> misses;
-  for (const Need& n : CallerNeeds(config, existing_sa, staging)) {
-    AICR_ASSIGN_OR_RETURN(k8s::AccessDecision d, client.SelfSubjectAccessReview(ToCheck(n), call));
-    if (!d.allowed) {
-      misses.push_back("the caller cannot " + DescribeNeed(n));
-    }
-  }
-  if (existing_sa) {
-    const std::string user =
-        "system:serviceaccount:" + config.ns + ":" + config.service_account_name;
-    const std::vector<std::string> groups = {
-        "system:serviceaccounts", "system:serviceaccounts:" + config.ns, "system:authenticated"};
-    for (const Need& n : AgentNeeds(config)) {
-      AICR_ASSIGN_OR_RETURN(k8s::AccessDecision d,
-                            client.SubjectAccessReview(ToCheck(n), user, groups, call));
-      if (!d.allowed) {
-        misses.push_back("service account " + Quote(config.ns + "/" + config.service_account_name) +
-                         " cannot " + DescribeNeed(n));
-      }
-    }
-  }
-  if (misses.empty()) {
-    return OkStatus();
-  }
-  return UnauthorizedError("snapshot agent pre-flight check: " + std::to_string(misses.size()) +
-                           " missing permission" + (misses.size() == 1 ? "" : "s") + ": " +
-                           Join(misses, "; "));
-}
 
 // Creates the namespace (labelled) or, when it exists, adds the aicr name label;
 // labelling is best effort.
@@ -223,100 +107,6 @@ Status EnsureNamespace(const k8s::Client& client, const AgentConfig& config,
   }
   return OkStatus();
 }
-
-// Job state from its conditions.
-enum class JobState { kRunning, kComplete, kFailed };
-
-JobState StateOf(const Value& job, std::string* reason, std::string* message) {
-  const Value* conditions = job.FindPath("status.conditions");
-  if (conditions == nullptr || !conditions->is_sequence()) {
-    return JobState::kRunning;
-  }
-  for (const Value& c : *conditions->if_sequence()) {
-    if (StringAt(c, "status") != "True") {
-      continue;
-    }
-    const std::string type = StringAt(c, "type");
-    if (type == "Complete") {
-      return JobState::kComplete;
-    }
-    if (type == "Failed") {
-      *reason = StringAt(c, "reason");
-      *message = StringAt(c, "message");
-      return JobState::kFailed;
-    }
-  }
-  return JobState::kRunning;
-}
-
-// Fires `token` when `parent` fires or `deadline` passes, and draws progress.
-class WaitMonitor {
- public:
-  WaitMonitor(const AgentIo& io, CancelToken token, SteadyClock::time_point deadline,
-              std::string what)
-      : io_(io), token_(std::move(token)), deadline_(deadline), what_(std::move(what)) {
-    start_ = SteadyClock::now();
-    if (io_.progress != nullptr && !io_.progress_is_tty) {
-      *io_.progress << "waiting for " << what_ << "\n" << std::flush;
-    }
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~WaitMonitor() { Stop(); }
-
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopped_) {
-        return;
-      }
-      stopped_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-    if (io_.progress != nullptr && io_.progress_is_tty && drawn_) {
-      *io_.progress << "\n" << std::flush;
-    }
-  }
-
-  bool timed_out() const { return timed_out_.load(); }
-  long Elapsed() const {
-    return static_cast<long>(
-        std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now() - start_).count());
-  }
-
- private:
-  void Loop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    auto next_draw = SteadyClock::now();
-    while (!stopped_) {
-      const auto now = SteadyClock::now();
-      if (io_.cancel.IsCanceled()) {
-        token_.Cancel();
-      } else if (now >= deadline_) {
-        timed_out_ = true;
-        token_.Cancel();
-      }
-      if (io_.progress != nullptr && io_.progress_is_tty && now >= next_draw) {
-        *io_.progress << "\rwaiting for " << what_ << " (" << Elapsed() << "s)" << std::flush;
-        drawn_ = true;
-        next_draw = now + std::chrono::seconds(1);
-      }
-      cv_.wait_for(lock, std::chrono::milliseconds(50));
-    }
-  }
-
-  const AgentIo& io_;
-  CancelToken token_;
-  SteadyClock::time_point deadline_;
-  std::string what_;
-  SteadyClock::time_point start_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopped_ = false;
-  bool drawn_ = false;
-  std::atomic<bool> timed_out_{false};
-  std::thread thread_;
-};
 
 class AgentRun {
  public:
