@@ -33,7 +33,6 @@ struct Unsupported {
 constexpr Unsupported kUnsupported[] = {
     {"cluster-config", "NetworkTopology from a cluster-config file"},
     {"discover-network", "live network discovery", true},
-    {"gke-gpu-pools", "the K8s.gke-gpu-pools projection"},
 };
 
 Status RejectUnsupported(const CommandContext& ctx) {
@@ -116,6 +115,7 @@ Result<client::SnapshotRequest> RequestFromFlags(const CommandContext& ctx, cons
   req.kubeconfig = ctx.GetString("kubeconfig");
   req.aks_gpu_pools_path = ctx.GetString("aks-gpu-pools");
   req.oke_addons_path = ctx.GetString("oke-addons");
+  req.gke_gpu_pools_path = ctx.GetString("gke-gpu-pools");
   req.cancel = ctx.cancel();
   req.env = env;
   req.os = Pick(ctx, "os", cfg.os);
@@ -318,7 +318,8 @@ CommandSpec SnapshotCommand() {
             .value_name = "FILE"}),
       Flag({.name = "gke-gpu-pools",
             .env = "AICR_GKE_GPU_POOLS_PATH",
-            .usage = "GKE node pool list JSON dump (not supported by this build)",
+            .usage = "`gcloud container node-pools list --cluster <cluster> --format=json` dump "
+                     "projected into K8s.gke-gpu-pools",
             .value_name = "FILE"}),
       Flag({.name = "discover-network",
             .type = FlagType::kBool,

@@ -17,7 +17,9 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "base/version.h"
+#include "collector/gpu/gpu_collector.h"
 #include "collector/k8s/k8s_collector.h"
+#include "collector/talos/talos_collector.h"
 #include "collector/topology/topology_collector.h"
 #include "gotemplate/template.h"
 #include "k8s/client.h"
@@ -58,6 +60,15 @@ Result<std::vector<measurement::Subtype>> Projections(const SnapshotRequest& req
     Result<measurement::Subtype> s = ProjectOkeAddons(text);
     if (!s.ok()) {
       return s.status().WithContext("--oke-addons \"" + request.oke_addons_path + "\"");
+    }
+    out.push_back(std::move(s).value());
+  }
+  if (!request.gke_gpu_pools_path.empty()) {
+    AICR_ASSIGN_OR_RETURN(const std::string text,
+                          ReadProviderDump(request.gke_gpu_pools_path, "--gke-gpu-pools"));
+    Result<measurement::Subtype> s = ProjectGkeGpuPools(text);
+    if (!s.ok()) {
+      return s.status().WithContext("--gke-gpu-pools \"" + request.gke_gpu_pools_path + "\"");
     }
     out.push_back(std::move(s).value());
   }
@@ -207,6 +218,18 @@ Result<SnapshotResult> TakeLocal(const SnapshotRequest& request) {
   return result;
 }
 
+// Talos has no host OS tree or systemd to read: the GPU collector, and the OS and
+// service collectors of collector/talos sharing one GET of the agent's Node.
+Result<snapshotter::Registry> TalosHostCollectors(std::shared_ptr<const k8s::Client> k8s) {
+  auto node = std::make_shared<const collector::talos::NodeSource>(std::move(k8s));
+  snapshotter::Registry registry;
+  AICR_RETURN_IF_ERROR(registry.Add(std::make_unique<collector::gpu::GpuCollector>()));
+  AICR_RETURN_IF_ERROR(registry.Add(std::make_unique<collector::talos::TalosOsCollector>(node)));
+  AICR_RETURN_IF_ERROR(
+      registry.Add(std::make_unique<collector::talos::TalosServiceCollector>(node)));
+  return registry;
+}
+
 Result<SnapshotResult> TakeAgent(const Client& client, const SnapshotRequest& request) {
   const EnvLookup env = request.env ? request.env : ProcessEnv();
   SnapshotResult result;
@@ -229,7 +252,12 @@ Result<SnapshotResult> TakeAgent(const Client& client, const SnapshotRequest& re
   }
 
   std::shared_ptr<const k8s::Client> k8s = ConnectOrNull(request, &result.warnings);
-  snapshotter::Registry registry = snapshotter::BuiltinHostCollectors();
+  snapshotter::Registry registry;
+  if (NormalizeSnapshotOs(os) == "talos") {
+    AICR_ASSIGN_OR_RETURN(registry, TalosHostCollectors(k8s));
+  } else {
+    registry = snapshotter::BuiltinHostCollectors();
+  }
   AICR_RETURN_IF_ERROR(registry.Add(std::make_unique<collector::K8sCollector>(k8s)));
   AICR_RETURN_IF_ERROR(
       registry.Add(std::make_unique<collector::TopologyCollector>(k8s, max_nodes)));
@@ -387,6 +415,12 @@ Status ValidateSnapshotRequest(const SnapshotRequest& request) {
                                "\": must be one of ubuntu, rhel, cos, amazonlinux, ol, talos");
   }
   if (request.mode == SnapshotMode::kLocal) {
+    if (NormalizeSnapshotOs(request.os) == "talos") {
+      return InvalidRequestError(
+          "--os talos cannot be used with --local: Talos OS and service data are read from "
+          "the node's Kubernetes object, and --local has no cluster (run without --local to "
+          "deploy the agent)");
+    }
     return OkStatus();
   }
   const snapshotter::AgentConfig& a = request.agent;

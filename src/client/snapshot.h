@@ -7,8 +7,10 @@
 ///    (snapshotter::RunSnapshotAgent), its ConfigMap read back and rendered;
 ///  - agent: what the agent pod runs (`AICR_AGENT_MODE=true`): host collectors
 ///    plus the `k8s` and `topology` cluster collectors with the pod's Kubernetes
-///    client; a `cm://` output is written by server-side apply;
-///  - local (`--local`): the host collectors only, no cluster.
+///    client; a `cm://` output is written by server-side apply. With OS `talos`
+///    the host `os` and `systemd` collectors are replaced by the Talos ones, which
+///    read the agent node's Node object (collector/talos);
+///  - local (`--local`): the host collectors only, no cluster (so not `talos`).
 ///
 /// Every mode produces the same Snapshot document; the formats are `yaml`
 /// (canonical; in deploy mode the agent's bytes verbatim), `json`, `table` (a
@@ -86,6 +88,9 @@ struct SnapshotRequest {
   /// `--oke-addons`: an `oci ce cluster list-addons ... --output json` dump,
   /// projected into the K8s subtype `oke-addons` (ProjectOkeAddons).
   std::string oke_addons_path;
+  /// `--gke-gpu-pools`: a `gcloud container node-pools list --format=json` dump,
+  /// projected into the K8s subtype `gke-gpu-pools` (ProjectGkeGpuPools).
+  std::string gke_gpu_pools_path;
 };
 
 /// A taken snapshot.
@@ -103,7 +108,8 @@ struct SnapshotResult {
 };
 
 /// Checks what the adapter cannot check flag by flag: format, template with yaml,
-/// table to `cm://`, `--os` value (not in agent mode), require-gpu with a runtime
+/// table to `cm://`, `--os` value (not in agent mode; `talos` not in local mode,
+/// whose OS data would come from the cluster), require-gpu with a runtime
 /// class, a delivered `cm://` output whose namespace differs from the agent
 /// namespace, quantities and tolerations already parsed. INVALID_REQUEST naming the
 /// flag.
@@ -213,6 +219,20 @@ Result<measurement::Subtype> ProjectAksGpuPools(std::string_view json_text);
 /// NvidiaGpuPlugin add-on is ACTIVE), `absent` (not listed) or `addon-<state>`
 /// (lower-cased, any other state). INVALID_REQUEST without a `data` list.
 Result<measurement::Subtype> ProjectOkeAddons(std::string_view json_text);
+
+/// Projects a `gcloud container node-pools list --cluster <cluster> --format=json`
+/// array into the K8s subtype `gke-gpu-pools`. GPU pools are those with a
+/// non-empty `config.accelerators` list; an accelerator's state comes from
+/// `gpuDriverInstallationConfig.gpuDriverVersion`: `Disabled`
+/// (INSTALLATION_DISABLED), `Installed` (DEFAULT, LATEST,
+/// GPU_DRIVER_VERSION_UNSPECIFIED, empty or absent: the provider installs the
+/// driver) or the value verbatim; a pool whose accelerators disagree is `Mixed`.
+/// Data: `gpu-pool-count` (int), and with at least one GPU pool `gpu-pools`
+/// (`name=state`, sorted, comma-joined) and `gpu-driver-installation` (the shared
+/// state, or `Mixed`). Unknown fields are ignored; null counts as absent.
+/// INVALID_REQUEST for JSON null, anything but an array of objects, or a known
+/// field of the wrong type (the message names its position).
+Result<measurement::Subtype> ProjectGkeGpuPools(std::string_view json_text);
 
 /// Adds `subtype` to the K8s measurement of `snapshot` (created first in order
 /// when absent), replacing a subtype of the same name.

@@ -18,8 +18,8 @@
 namespace aicr::client {
 namespace {
 
-using serialize::Value;
 using config_fields::TypeName;
+using serialize::Value;
 
 bool IsNvidiaAksVmSize(std::string_view vm_size) {
   const std::string lower = AsciiLower(std::string(vm_size));
@@ -169,6 +169,119 @@ Result<measurement::Subtype> ProjectOkeAddons(std::string_view json_text) {
   out.data["addon-count"] =
       measurement::Reading::Int(static_cast<std::int64_t>(data->if_sequence()->size()));
   out.data["nvidia-gpu-plugin"] = measurement::Reading::Str(plugin);
+  return out;
+}
+
+namespace {
+
+constexpr char kGkeExpected[] =
+    "expected the JSON array printed by `gcloud container node-pools list --cluster <cluster> "
+    "--format=json`";
+
+/// `parent[key]` when present and not null; INVALID_REQUEST naming `where` when it
+/// is not of the type `ok` accepts.
+Result<const Value*> Optional(const Value& parent, std::string_view key, bool (Value::*ok)() const,
+                              const char* expected, const std::string& where) {
+  const Value* v = parent.Find(key);
+  if (v == nullptr || v->is_null()) {
+    return static_cast<const Value*>(nullptr);
+  }
+  if (!(v->*ok)()) {
+    return InvalidRequestError(std::string(kGkeExpected) + ": " + where + "." + std::string(key) +
+                               ": expected " + expected + ", got " + TypeName(*v));
+  }
+  return v;
+}
+
+/// One accelerator's driver installation state: `Disabled`, `Installed` (the
+/// provider installs it: DEFAULT, LATEST, unspecified or absent) or the
+/// gpuDriverVersion verbatim.
+Result<std::string> GkeAcceleratorMode(const Value& accelerator, const std::string& where) {
+  if (!accelerator.is_mapping()) {
+    return InvalidRequestError(std::string(kGkeExpected) + ": " + where +
+                               ": expected an object, got " + TypeName(accelerator));
+  }
+  AICR_ASSIGN_OR_RETURN(const Value* config, Optional(accelerator, "gpuDriverInstallationConfig",
+                                                      &Value::is_mapping, "an object", where));
+  std::string version;
+  if (config != nullptr) {
+    AICR_ASSIGN_OR_RETURN(const Value* v,
+                          Optional(*config, "gpuDriverVersion", &Value::is_string, "a string",
+                                   where + ".gpuDriverInstallationConfig"));
+    if (v != nullptr) {
+      version = *v->if_string();
+    }
+  }
+  if (version == "INSTALLATION_DISABLED") {
+    return std::string("Disabled");
+  }
+  if (version.empty() || version == "GPU_DRIVER_VERSION_UNSPECIFIED" || version == "DEFAULT" ||
+      version == "LATEST") {
+    return std::string("Installed");
+  }
+  return version;
+}
+
+std::string SharedMode(const std::set<std::string>& modes) {
+  return modes.size() == 1 ? *modes.begin() : std::string("Mixed");
+}
+
+}  // namespace
+
+Result<measurement::Subtype> ProjectGkeGpuPools(std::string_view json_text) {
+  Result<Value> doc = serialize::ParseJson(json_text);
+  if (!doc.ok()) {
+    return InvalidRequestError(std::string(kGkeExpected) + ": " + doc.status().message());
+  }
+  if (doc->is_null()) {
+    return InvalidRequestError(std::string(kGkeExpected) + ", got JSON null");
+  }
+  if (!doc->is_sequence()) {
+    return InvalidRequestError(std::string(kGkeExpected) + ", got " + TypeName(*doc));
+  }
+  std::set<std::string> modes;
+  std::vector<std::string> pools;
+  const serialize::Sequence& entries = *doc->if_sequence();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Value& pool = entries[i];
+    const std::string where = "[" + std::to_string(i) + "]";
+    if (!pool.is_mapping()) {
+      return InvalidRequestError(std::string(kGkeExpected) + ": " + where +
+                                 ": expected a node pool object, got " + TypeName(pool));
+    }
+    AICR_ASSIGN_OR_RETURN(const Value* name,
+                          Optional(pool, "name", &Value::is_string, "a string", where));
+    AICR_ASSIGN_OR_RETURN(const Value* config,
+                          Optional(pool, "config", &Value::is_mapping, "an object", where));
+    if (config == nullptr) {
+      continue;
+    }
+    AICR_ASSIGN_OR_RETURN(
+        const Value* accelerators,
+        Optional(*config, "accelerators", &Value::is_sequence, "a list", where + ".config"));
+    if (accelerators == nullptr || accelerators->if_sequence()->empty()) {
+      continue;  // not a GPU pool
+    }
+    std::set<std::string> pool_modes;
+    const serialize::Sequence& list = *accelerators->if_sequence();
+    for (std::size_t j = 0; j < list.size(); ++j) {
+      AICR_ASSIGN_OR_RETURN(
+          std::string mode,
+          GkeAcceleratorMode(list[j], where + ".config.accelerators[" + std::to_string(j) + "]"));
+      pool_modes.insert(std::move(mode));
+    }
+    const std::string mode = SharedMode(pool_modes);
+    modes.insert(mode);
+    pools.push_back((name != nullptr ? *name->if_string() : std::string()) + "=" + mode);
+  }
+  std::sort(pools.begin(), pools.end());
+  measurement::Subtype out;
+  out.name = "gke-gpu-pools";
+  out.data["gpu-pool-count"] = measurement::Reading::Int(static_cast<std::int64_t>(pools.size()));
+  if (!pools.empty()) {
+    out.data["gpu-pools"] = measurement::Reading::Str(Join(pools, ","));
+    out.data["gpu-driver-installation"] = measurement::Reading::Str(SharedMode(modes));
+  }
   return out;
 }
 

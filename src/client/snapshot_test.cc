@@ -13,6 +13,7 @@
 
 #include "serialize/cm_uri.h"
 #include "serialize/yaml_reader.h"
+#include "tests/k8s-apiserver/test_apiserver.h"
 
 namespace aicr::client {
 namespace {
@@ -175,6 +176,19 @@ TEST(ValidateSnapshotRequestTest, RejectsInvalidCombinations) {
   table.output = "cm://default/x";
   EXPECT_THAT(ValidateSnapshotRequest(table).message(),
               HasSubstr("table format cannot be written to a ConfigMap"));
+
+  SnapshotRequest local_talos;
+  local_talos.mode = SnapshotMode::kLocal;
+  local_talos.os = "Talos";
+  s = ValidateSnapshotRequest(local_talos);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidRequest);
+  EXPECT_THAT(s.message(), HasSubstr("--os talos cannot be used with --local"));
+  local_talos.os = "ubuntu";
+  EXPECT_TRUE(ValidateSnapshotRequest(local_talos).ok());
+  // Deploy mode passes talos to the agent.
+  local_talos.mode = SnapshotMode::kDeploy;
+  local_talos.os = "talos";
+  EXPECT_TRUE(ValidateSnapshotRequest(local_talos).ok());
 
   SnapshotRequest bad_uri;
   bad_uri.output = "cm://only-namespace";
@@ -451,6 +465,78 @@ TEST(ProviderProjectionTest, OkeAddonsProjectThePluginState) {
   EXPECT_EQ(ProjectOkeAddons("{}").status().code(), ErrorCode::kInvalidRequest);
 }
 
+TEST(ProviderProjectionTest, GkePoolsAggregateTheDriverInstallation) {
+  Result<measurement::Subtype> s = ProjectGkeGpuPools(R"([
+    {"name": "system", "config": {"machineType": "e2-standard-4"}},
+    {"name": "nolist", "config": null},
+    {"name": "empty", "config": {"accelerators": []}},
+    {"name": "h100-b", "config": {"accelerators": [{"acceleratorType": "nvidia-h100-80gb",
+      "gpuDriverInstallationConfig": {"gpuDriverVersion": "INSTALLATION_DISABLED"}}]}},
+    {"name": "h100-a", "status": "RUNNING", "config": {"accelerators": [
+      {"acceleratorType": "nvidia-h100-80gb", "acceleratorCount": "8",
+       "gpuDriverInstallationConfig": {"gpuDriverVersion": "INSTALLATION_DISABLED"}}]}}
+  ])");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->name, "gke-gpu-pools");
+  EXPECT_EQ(s->data.at("gpu-pool-count"), measurement::Reading::Int(2));
+  EXPECT_EQ(s->data.at("gpu-pools").String(), "h100-a=Disabled,h100-b=Disabled");
+  EXPECT_EQ(s->data.at("gpu-driver-installation").String(), "Disabled");
+
+  // DEFAULT, LATEST, unspecified and absent all mean the provider installs it.
+  for (
+      const char* accelerator :
+      {R"({"gpuDriverInstallationConfig": {"gpuDriverVersion": "DEFAULT"}})",
+       R"({"gpuDriverInstallationConfig": {"gpuDriverVersion": "LATEST"}})",
+       R"({"gpuDriverInstallationConfig": {"gpuDriverVersion": "GPU_DRIVER_VERSION_UNSPECIFIED"}})",
+       R"({"gpuDriverInstallationConfig": {}})", R"({"acceleratorType": "nvidia-l4"})"}) {
+    Result<measurement::Subtype> installed = ProjectGkeGpuPools(
+        std::string(R"([{"name": "g", "config": {"accelerators": [)") + accelerator + "]}}]");
+    ASSERT_TRUE(installed.ok()) << accelerator << ": " << installed.status().ToString();
+    EXPECT_EQ(installed->data.at("gpu-pools").String(), "g=Installed") << accelerator;
+    EXPECT_EQ(installed->data.at("gpu-driver-installation").String(), "Installed") << accelerator;
+  }
+
+  // Disagreement across pools, within a pool, and an unknown value kept verbatim.
+  Result<measurement::Subtype> mixed = ProjectGkeGpuPools(R"([
+    {"name": "a", "config": {"accelerators": [
+      {"gpuDriverInstallationConfig": {"gpuDriverVersion": "INSTALLATION_DISABLED"}}]}},
+    {"name": "b", "config": {"accelerators": [
+      {"gpuDriverInstallationConfig": {"gpuDriverVersion": "DEFAULT"}}]}},
+    {"name": "c", "config": {"accelerators": [
+      {"gpuDriverInstallationConfig": {"gpuDriverVersion": "DEFAULT"}},
+      {"gpuDriverInstallationConfig": {"gpuDriverVersion": "INSTALLATION_DISABLED"}}]}}])");
+  ASSERT_TRUE(mixed.ok()) << mixed.status().ToString();
+  EXPECT_EQ(mixed->data.at("gpu-pools").String(), "a=Disabled,b=Installed,c=Mixed");
+  EXPECT_EQ(mixed->data.at("gpu-driver-installation").String(), "Mixed");
+  Result<measurement::Subtype> future = ProjectGkeGpuPools(R"([{"name": "f", "config":
+    {"accelerators": [{"gpuDriverInstallationConfig": {"gpuDriverVersion": "FUTURE_MODE"}}]}}])");
+  ASSERT_TRUE(future.ok());
+  EXPECT_EQ(future->data.at("gpu-driver-installation").String(), "FUTURE_MODE");
+
+  Result<measurement::Subtype> none = ProjectGkeGpuPools("[]");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->data.at("gpu-pool-count"), measurement::Reading::Int(0));
+  EXPECT_EQ(none->data.count("gpu-pools"), 0u);
+  EXPECT_EQ(none->data.count("gpu-driver-installation"), 0u);
+
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"null", "got JSON null"},
+      {R"({"nodePools": []})", "gcloud container node-pools list"},
+      {R"([{"name":)", "gcloud container node-pools list"},
+      {"[1]", "[0]: expected a node pool object"},
+      {R"([{"name": 7}])", "[0].name: expected a string"},
+      {R"([{"name": "p", "config": {"accelerators": {}}}])", "[0].config.accelerators"},
+      {R"([{"name": "p", "config": {"accelerators": [{"gpuDriverInstallationConfig":
+        {"gpuDriverVersion": true}}]}}])",
+       "[0].config.accelerators[0].gpuDriverInstallationConfig.gpuDriverVersion"},
+  };
+  for (const auto& [text, message] : bad) {
+    Result<measurement::Subtype> r = ProjectGkeGpuPools(text);
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidRequest) << text;
+    EXPECT_THAT(r.status().message(), HasSubstr(message)) << text;
+  }
+}
+
 TEST(ProviderProjectionTest, DumpsMustBeRegularFilesWithinTheCap) {
   const std::string dir = ::testing::TempDir() + "/dumps";
   std::filesystem::remove_all(dir);
@@ -491,6 +577,112 @@ TEST(TakeSnapshotTest, LocalModeAttachesProjectionsAndFailsOnBadDumps) {
   Result<SnapshotResult> bad = TakeSnapshot(client, req);
   EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidRequest);
   EXPECT_THAT(bad.status().message(), HasSubstr("--aks-gpu-pools"));
+
+  // GKE beside AKS: both subtypes in the K8s measurement.
+  host.Write("/dump/gke.json", R"([{"name": "gpu", "config": {"accelerators": [
+    {"gpuDriverInstallationConfig": {"gpuDriverVersion": "INSTALLATION_DISABLED"}}]}}])");
+  req.aks_gpu_pools_path = host.root() + "/dump/pools.json";
+  req.gke_gpu_pools_path = host.root() + "/dump/gke.json";
+  r = TakeSnapshot(client, req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->snapshot.Extract("K8s.aks-gpu-pools.gpu-driver").value_or(""), "None");
+  EXPECT_EQ(r->snapshot.Extract("K8s.gke-gpu-pools.gpu-driver-installation").value_or(""),
+            "Disabled");
+  EXPECT_EQ(r->snapshot.Extract("K8s.gke-gpu-pools.gpu-pools").value_or(""), "gpu=Disabled");
+
+  host.Write("/dump/gke.json", "null");
+  bad = TakeSnapshot(client, req);
+  EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidRequest);
+  EXPECT_THAT(bad.status().message(), HasSubstr("--gke-gpu-pools"));
+  EXPECT_THAT(bad.status().message(), HasSubstr("got JSON null"));
+}
+
+// A Talos node as its kubelet registers it.
+constexpr char kTalosNode[] = R"(apiVersion: v1
+kind: Node
+metadata:
+  name: talos-gpu-0
+  labels:
+    kubernetes.io/hostname: talos-gpu-0
+    extensions.talos.dev/nvidia-container-toolkit: 1.16.1-v1.7.6
+    extensions.talos.dev/nvidia-open-gpu-kernel-modules: 555.42.06-v1.7.6
+status:
+  nodeInfo:
+    osImage: Talos (v1.7.6)
+    kernelVersion: 6.6.32-talos
+    operatingSystem: linux
+    kubeletVersion: v1.32.4
+    containerRuntimeVersion: containerd://1.7.20
+)";
+
+TEST(TakeSnapshotTest, AgentModeOnTalosReadsOsAndServicesFromTheNode) {
+  std::unique_ptr<testing::TestApiServer> server =
+      testing::TestApiServer::Start({.seeds = {kTalosNode}});
+  ASSERT_NE(server, nullptr);
+  HostTree host;  // a host tree the Talos collectors must not read
+  Client client(Client::Options{});
+  SnapshotRequest req;
+  req.mode = SnapshotMode::kAgent;
+  req.kubeconfig = server->WriteKubeconfig(server->dir());
+  req.root = host.root();
+  req.clock = &FixedClock();
+  req.env = FakeEnv({{"NODE_NAME", "talos-gpu-0"}, {"AICR_OS", " Talos "}});
+  req.collectors = {"os", "systemd", "k8s"};
+  Result<SnapshotResult> r = TakeSnapshot(client, req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const measurement::Snapshot& snap = r->snapshot;
+  EXPECT_EQ(snap.metadata.at("source-node"), "talos-gpu-0");
+  const measurement::Measurement* os = snap.FindMeasurement("OS");
+  ASSERT_NE(os, nullptr);
+  ASSERT_EQ(os->subtypes.size(), 2u);
+  EXPECT_EQ(os->subtypes[0].name, "release");
+  EXPECT_EQ(os->subtypes[1].name, "extensions");
+  EXPECT_EQ(snap.Extract("OS.release.ID").value_or(""), "talos");
+  EXPECT_EQ(snap.Extract("OS.release.VERSION_ID").value_or(""), "1.7.6");
+  EXPECT_EQ(snap.Extract("OS.release.Source").value_or(""), "kubernetes-node-info");
+  EXPECT_EQ(snap.Extract("OS.extensions.nvidia-open-gpu-kernel-modules").value_or(""),
+            "555.42.06-v1.7.6");
+  const measurement::Measurement* systemd = snap.FindMeasurement("SystemD");
+  ASSERT_NE(systemd, nullptr);
+  ASSERT_EQ(systemd->subtypes.size(), 2u);
+  const measurement::Subtype* containerd = systemd->FindSubtype("containerd.service");
+  ASSERT_NE(containerd, nullptr);
+  EXPECT_EQ(containerd->GetString("Version").value_or(""), "1.7.20");
+  EXPECT_EQ(containerd->GetString("Source").value_or(""), "kubernetes-node-info");
+  EXPECT_EQ(systemd->FindSubtype("kubelet.service")->GetString("Version").value_or(""), "v1.32.4");
+  EXPECT_EQ(snap.Extract("K8s.node.kubelet-version").value_or(""), "v1.32.4");
+  EXPECT_THAT(r->document, HasSubstr("kubernetes-node-info"));
+
+  // Without AICR_OS the same request reads the host tree.
+  req.env = FakeEnv({{"NODE_NAME", "talos-gpu-0"}});
+  r = TakeSnapshot(client, req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->snapshot.Extract("OS.release.ID").value_or(""), "ubuntu");
+  EXPECT_NE(r->snapshot.FindMeasurement("OS")->FindSubtype("grub"), nullptr);
+}
+
+TEST(TakeSnapshotTest, AgentModeOnTalosWithoutAClusterReportsEmptyOsAndServices) {
+  HostTree host;
+  Client client(Client::Options{});
+  SnapshotRequest req;
+  req.mode = SnapshotMode::kAgent;
+  req.root = host.root();
+  req.clock = &FixedClock();
+  // No kubeconfig and no in-cluster environment.
+  req.env = FakeEnv({{"NODE_NAME", "talos-gpu-0"}, {"AICR_OS", "talos"}, {"HOME", host.root()}});
+  req.collectors = {"os", "systemd"};
+  Result<SnapshotResult> r = TakeSnapshot(client, req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  for (const char* type : {"OS", "SystemD"}) {
+    const measurement::Measurement* m = r->snapshot.FindMeasurement(type);
+    ASSERT_NE(m, nullptr) << type;
+    EXPECT_TRUE(m->subtypes.empty()) << type;
+  }
+  bool warned = false;
+  for (const std::string& w : r->warnings) {
+    warned = warned || w.find("no Talos node data") != std::string::npos;
+  }
+  EXPECT_TRUE(warned);
 }
 
 TEST(WriteSnapshotRbacTest, WritesFourFilesOnceThenConflicts) {

@@ -412,8 +412,11 @@ TEST_F(SnapshotE2eTest, AgentReachesATlsServerThroughItsKubeconfig) {
 TEST_F(SnapshotE2eTest, ProviderDumpsAreMergedIntoTheDeliveredConfigMap) {
   const std::string dump = TestTempDir() + "/addons.json";
   std::ofstream(dump) << R"({"data": [{"name": "NvidiaGpuPlugin", "lifecycle-state": "ACTIVE"}]})";
-  ProcessResult r =
-      Aicr({"-o", "cm://default/with-addons", "--image", kAgentImage, "--oke-addons", dump});
+  const std::string gke = TestTempDir() + "/gke-pools.json";
+  std::ofstream(gke) << R"([{"name": "h100", "config": {"accelerators": [{"acceleratorType":
+    "nvidia-h100-80gb", "gpuDriverInstallationConfig": {"gpuDriverVersion": "LATEST"}}]}}])";
+  ProcessResult r = Aicr({"-o", "cm://default/with-addons", "--image", kAgentImage, "--oke-addons",
+                          dump, "--gke-gpu-pools", gke});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json cm = Get("/api/v1/namespaces/default/configmaps/with-addons");
   Result<serialize::Value> doc =
@@ -422,6 +425,8 @@ TEST_F(SnapshotE2eTest, ProviderDumpsAreMergedIntoTheDeliveredConfigMap) {
   Result<measurement::Snapshot> snap = measurement::DecodeSnapshot(*doc);
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   EXPECT_EQ(snap->Extract("K8s.oke-addons.nvidia-gpu-plugin").value_or(""), "installed");
+  EXPECT_EQ(snap->Extract("K8s.gke-gpu-pools.gpu-driver-installation").value_or(""), "Installed");
+  EXPECT_EQ(snap->Extract("K8s.gke-gpu-pools.gpu-pools").value_or(""), "h100=Installed");
   EXPECT_TRUE(snap->Extract("K8s.server.version").ok());
 
   // A bad dump fails before anything is deployed.
@@ -487,7 +492,7 @@ TEST_F(SnapshotE2eTest, InvalidFlagsAreRejectedBeforeAnyClusterCall) {
       {{"--template", "x.tmpl", "-t", "json"}, "--template requires"},
       {{"--cluster-config", "c.yaml"}, "--cluster-config is not supported"},
       {{"--discover-network"}, "--discover-network is not supported"},
-      {{"--gke-gpu-pools", "p.json"}, "--gke-gpu-pools is not supported"},
+      {{"--gke-gpu-pools", "absent-pools.json"}, "--gke-gpu-pools"},
   };
   for (const auto& [args, message] : cases) {
     ProcessResult r = Aicr(args);
