@@ -799,9 +799,10 @@ Status ValidateDependencies(const std::vector<ComponentRef>& refs) {
 Status ValidateConstraintPaths(const std::vector<Constraint>& constraints,
                                std::string_view location) {
   for (std::size_t i = 0; i < constraints.size(); ++i) {
-    Result<measurement::Path> p = measurement::ParseSnapshotPath(constraints[i].name);
-    if (!p.ok()) {
-      return p.status().WithContext(Index(location, i));
+    // Grammar plus the catalogue of readings collectors emit, so a typo such as
+    // `K8s.server.versionn` fails at load with a suggestion.
+    if (Status st = measurement::ValidatePath(constraints[i].name); !st.ok()) {
+      return st.WithContext(Index(location, i));
     }
   }
   return OkStatus();

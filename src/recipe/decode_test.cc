@@ -670,6 +670,13 @@ TEST(ValidateConstraintPathsTest, ChecksSnapshotConstraintsOnly) {
                        "\"Deployment.gpu-operator.version\": measurement type \"Deployment\" is "
                        "only valid in deployment-phase validation constraints"));
 
+  bad = md->spec;
+  bad.constraints[0].name = "K8s.server.versionn";
+  const Status typo = ValidateConstraintPaths(bad);
+  EXPECT_EQ(typo.code(), ErrorCode::kInvalidRequest);
+  EXPECT_THAT(typo.message(), ::testing::StartsWith("spec.constraints[0]: "));
+  EXPECT_THAT(typo.message(), ::testing::HasSubstr("did you mean \"version\"?"));
+
   RecipeMetadataSpec prof;
   prof.profile = Decl(R"(
 name: p
