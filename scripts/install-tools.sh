@@ -31,6 +31,7 @@ readonly NODE_PACKAGES=(
   @kubernetes-models/argo-cd
   @kubernetes-models/flux-cd
   yaml
+  ctrf
 )
 
 log() { echo "install-tools: $*" >&2; }
