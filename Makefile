@@ -37,7 +37,7 @@ bench: deps
 
 fuzz: deps
 	cmake --preset fuzz
-	cmake --build --preset fuzz -j $(JOBS) --target aicr_fuzz_yaml aicr_fuzz_json aicr_fuzz_checksum aicr_fuzz_gotemplate aicr_fuzz_server_params aicr_fuzz_k8s_watch
+	cmake --build --preset fuzz -j $(JOBS) --target aicr_fuzz_yaml aicr_fuzz_json aicr_fuzz_checksum aicr_fuzz_gotemplate aicr_fuzz_server_params aicr_fuzz_k8s_watch aicr_fuzz_snapshot aicr_fuzz_ctrf aicr_fuzz_validator_catalog
 	bash scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)
 
 docs:
