@@ -15,7 +15,7 @@
 #include "serialize/yaml_reader.h"
 #include "tests/k8s-apiserver/test_apiserver.h"
 #include "tests/testing/status_matchers.h"
-#include "validator/checks/checks_test_cluster.h"
+#include "tests/testing/validator_cluster_fixture.h"
 #include "validator/checks/expected_resources.h"
 #include "validator/checks/gpu_operator_version.h"
 #include "validator/checks/operator_health.h"

@@ -15,7 +15,7 @@
 #include "base/subprocess.h"
 #include "tests/k8s-apiserver/test_apiserver.h"
 #include "tests/testing/status_matchers.h"
-#include "validator/checks/checks_test_cluster.h"
+#include "tests/testing/validator_cluster_fixture.h"
 
 namespace aicr::validator::checks {
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 
 /// \file
-/// Cluster and document fixtures shared by this module's tests: the API objects a
+/// Cluster and document fixtures shared by the validator tests: the API objects a
 /// healthy GPU Operator deployment leaves behind (seeded into the test API server,
 /// statuses included), a recipe declaring them, and a minimal snapshot. The apps/v1
 /// kinds are served through CustomResourceDefinitions, the test server's way of
