@@ -42,6 +42,7 @@ void RegisterBuiltinCommands(CommandSpec& root) {
   root.subcommands.push_back(SnapshotCommand());
   root.subcommands.push_back(RecipeCommand());
   root.subcommands.push_back(QueryCommand());
+  root.subcommands.push_back(ValidateCommand());
   root.subcommands.push_back(BundleCommand());
   root.subcommands.push_back(DiffCommand());
   root.subcommands.push_back(CompletionCommand());

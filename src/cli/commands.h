@@ -17,6 +17,9 @@ CommandSpec RecipeCommand();
 /// `aicr query --selector <path>`.
 CommandSpec QueryCommand();
 
+/// `aicr validate -r <recipe> [-s <snapshot>]`.
+CommandSpec ValidateCommand();
+
 /// `aicr bundle -r <recipe>`.
 CommandSpec BundleCommand();
 
