@@ -1,6 +1,9 @@
 #include "client/config_fields.h"
 
+#include <map>
 #include <utility>
+
+#include "serialize/yaml_writer.h"
 
 namespace aicr::client::config_fields {
 
@@ -67,6 +70,37 @@ Result<std::optional<std::vector<std::string>>> List(const Value& parent, const 
     out.push_back(*item.if_string());
   }
   return std::optional<std::vector<std::string>>(std::move(out));
+}
+
+Result<std::optional<std::map<std::string, std::string>>> StringMap(const Value& parent,
+                                                                    const char* key,
+                                                                    const std::string& path) {
+  const Value* v = parent.Find(key);
+  if (v == nullptr) {
+    return std::optional<std::map<std::string, std::string>>();
+  }
+  std::map<std::string, std::string> out;
+  if (v->is_null()) {
+    return std::optional<std::map<std::string, std::string>>(std::move(out));
+  }
+  if (!v->is_mapping()) {
+    return InvalidRequestError("config " + path + "." + key + ": expected a mapping, got " +
+                               TypeName(*v));
+  }
+  for (const auto& [k, item] : *v->if_mapping()) {
+    if (const std::string* s = item.if_string()) {
+      out[k] = *s;
+    } else if (item.is_int() || item.is_float() || item.is_bool()) {
+      out[k] = serialize::WriteYaml(item);
+      while (!out[k].empty() && out[k].back() == '\n') {
+        out[k].pop_back();
+      }
+    } else {
+      return InvalidRequestError("config " + path + "." + key + "." + k +
+                                 ": expected a string, got " + TypeName(item));
+    }
+  }
+  return std::optional<std::map<std::string, std::string>>(std::move(out));
 }
 
 }  // namespace aicr::client::config_fields

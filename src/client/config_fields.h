@@ -4,6 +4,7 @@
 /// Typed readers for the sections of an AICRConfig file (`spec.snapshot`,
 /// `spec.bundle`): each names the spec path of a bad field in its error.
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,5 +33,11 @@ Result<std::optional<bool>> Bool(const serialize::Value& parent, const char* key
 /// A list of strings; nullopt when absent, empty when null (an explicit clear).
 Result<std::optional<std::vector<std::string>>> List(const serialize::Value& parent,
                                                      const char* key, const std::string& path);
+
+/// A mapping of scalars (numbers and bools as their YAML text); nullopt when
+/// absent, empty when null (an explicit clear).
+Result<std::optional<std::map<std::string, std::string>>> StringMap(const serialize::Value& parent,
+                                                                    const char* key,
+                                                                    const std::string& path);
 
 }  // namespace aicr::client::config_fields

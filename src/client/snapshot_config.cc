@@ -15,42 +15,12 @@ namespace {
 using config_fields::Bool;
 using config_fields::CheckKeys;
 using config_fields::List;
+using config_fields::StringMap;
 using config_fields::Text;
 using config_fields::TypeName;
 using serialize::Value;
 
 constexpr char kRoot[] = "spec.snapshot";
-
-Result<std::optional<std::map<std::string, std::string>>> StringMap(const Value& parent,
-                                                                    const char* key,
-                                                                    const std::string& path) {
-  const Value* v = parent.Find(key);
-  if (v == nullptr) {
-    return std::optional<std::map<std::string, std::string>>();
-  }
-  std::map<std::string, std::string> out;
-  if (v->is_null()) {
-    return std::optional<std::map<std::string, std::string>>(std::move(out));
-  }
-  if (!v->is_mapping()) {
-    return InvalidRequestError("config " + path + "." + key + ": expected a mapping, got " +
-                               TypeName(*v));
-  }
-  for (const auto& [k, item] : *v->if_mapping()) {
-    if (const std::string* s = item.if_string()) {
-      out[k] = *s;
-    } else if (item.is_int() || item.is_float() || item.is_bool()) {
-      out[k] = serialize::WriteYaml(item);
-      while (!out[k].empty() && out[k].back() == '\n') {
-        out[k].pop_back();
-      }
-    } else {
-      return InvalidRequestError("config " + path + "." + key + "." + k +
-                                 ": expected a string, got " + TypeName(item));
-    }
-  }
-  return std::optional<std::map<std::string, std::string>>(std::move(out));
-}
 
 // agent.requests / agent.limits: `cpu=1,memory=2Gi` or a mapping.
 Result<std::optional<std::map<std::string, std::string>>> Resources(const Value& parent,

@@ -363,31 +363,7 @@ namespace {
 
 constexpr char kRoot[] = "spec.validate";
 
-Result<std::optional<std::map<std::string, std::string>>> StringMap(const Value& parent,
-                                                                    const char* key,
-                                                                    const std::string& path) {
-  const Value* v = parent.Find(key);
-  if (v == nullptr) {
-    return std::optional<std::map<std::string, std::string>>();
-  }
-  std::map<std::string, std::string> out;
-  if (v->is_null()) {
-    return std::optional<std::map<std::string, std::string>>(std::move(out));
-  }
-  if (!v->is_mapping()) {
-    return InvalidRequestError("config " + path + "." + key + ": expected a mapping, got " +
-                               config_fields::TypeName(*v));
-  }
-  for (const auto& [k, item] : *v->if_mapping()) {
-    const std::string* s = item.if_string();
-    if (s == nullptr) {
-      return InvalidRequestError("config " + path + "." + key + "." + k +
-                                 ": expected a string, got " + config_fields::TypeName(item));
-    }
-    out[k] = *s;
-  }
-  return std::optional<std::map<std::string, std::string>>(std::move(out));
-}
+using config_fields::StringMap;
 
 const Value& Section(const Value& parent, const char* key) {
   static const Value kNull;
