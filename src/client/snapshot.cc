@@ -44,31 +44,25 @@ constexpr char kAgentImageRepository[] = "ghcr.io/nvidia/aicr";
 
 /// The projections a request asks for, read and computed before anything runs.
 Result<std::vector<measurement::Subtype>> Projections(const SnapshotRequest& request) {
+  struct Dump {
+    const std::string& path;
+    std::string_view flag;
+    Result<measurement::Subtype> (*project)(std::string_view);
+  };
+  const Dump dumps[] = {
+      {request.aks_gpu_pools_path, "--aks-gpu-pools", ProjectAksGpuPools},
+      {request.oke_addons_path, "--oke-addons", ProjectOkeAddons},
+      {request.gke_gpu_pools_path, "--gke-gpu-pools", ProjectGkeGpuPools},
+  };
   std::vector<measurement::Subtype> out;
-  if (!request.aks_gpu_pools_path.empty()) {
-    AICR_ASSIGN_OR_RETURN(const std::string text,
-                          ReadProviderDump(request.aks_gpu_pools_path, "--aks-gpu-pools"));
-    Result<measurement::Subtype> s = ProjectAksGpuPools(text);
-    if (!s.ok()) {
-      return s.status().WithContext("--aks-gpu-pools \"" + request.aks_gpu_pools_path + "\"");
+  for (const Dump& d : dumps) {
+    if (d.path.empty()) {
+      continue;
     }
-    out.push_back(std::move(s).value());
-  }
-  if (!request.oke_addons_path.empty()) {
-    AICR_ASSIGN_OR_RETURN(const std::string text,
-                          ReadProviderDump(request.oke_addons_path, "--oke-addons"));
-    Result<measurement::Subtype> s = ProjectOkeAddons(text);
+    AICR_ASSIGN_OR_RETURN(const std::string text, ReadProviderDump(d.path, d.flag));
+    Result<measurement::Subtype> s = d.project(text);
     if (!s.ok()) {
-      return s.status().WithContext("--oke-addons \"" + request.oke_addons_path + "\"");
-    }
-    out.push_back(std::move(s).value());
-  }
-  if (!request.gke_gpu_pools_path.empty()) {
-    AICR_ASSIGN_OR_RETURN(const std::string text,
-                          ReadProviderDump(request.gke_gpu_pools_path, "--gke-gpu-pools"));
-    Result<measurement::Subtype> s = ProjectGkeGpuPools(text);
-    if (!s.ok()) {
-      return s.status().WithContext("--gke-gpu-pools \"" + request.gke_gpu_pools_path + "\"");
+      return s.status().WithContext(std::string(d.flag) + " \"" + d.path + "\"");
     }
     out.push_back(std::move(s).value());
   }
