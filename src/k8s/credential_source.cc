@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "base/base64.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "k8s/credentials.h"

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/base64.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "base/subprocess.h"

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/base64.h"
 #include "base/error_code.h"
 #include "k8s/kubeconfig.h"
 #include "serialize/json_reader.h"

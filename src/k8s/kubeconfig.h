@@ -83,10 +83,4 @@ Result<RestConfig> LoadRestConfig(const KubeconfigOptions& options);
 Result<std::string> ReadSmallFile(const std::string& path, std::string_view what,
                                   std::size_t max_bytes = std::size_t{1024} * 1024);
 
-/// Standard base64 with padding; `\r` and `\n` are ignored. INVALID_REQUEST
-/// `invalid base64` otherwise.
-Result<std::string> DecodeBase64(std::string_view text);
-/// Standard base64 with padding.
-std::string EncodeBase64(std::string_view data);
-
 }  // namespace aicr::k8s
