@@ -245,6 +245,18 @@ Result<ValidateResult> Validate(const Client& client, const ValidateRequest& req
     result.plan.push_back(validator::PhasePlan{phase, std::move(entries)});
   }
   AICR_RETURN_IF_ERROR(PreflightSkipChecks(catalog, result.plan, request.run.skip_checks));
+  std::map<std::string, std::string> component_namespaces;
+  for (const recipe::ComponentRef& ref : recipe.result.component_refs) {
+    if (ref.IsEnabled()) {
+      component_namespaces[ref.name] = ref.namespace_;
+    }
+  }
+  std::vector<std::string> affinity_warnings;
+  AICR_RETURN_IF_ERROR(
+      validator::CheckDependencyAffinities(result.plan, component_namespaces, &affinity_warnings));
+  for (const std::string& w : affinity_warnings) {
+    log::Warn(w);
+  }
 
   // The snapshot: given, or captured live with the agent.
   measurement::Snapshot snapshot;
@@ -309,6 +321,7 @@ Result<ValidateResult> Validate(const Client& client, const ValidateRequest& req
     AICR_ASSIGN_OR_RETURN(std::shared_ptr<const k8s::Client> cluster, ConnectCluster(request));
     validator::RunConfig config = request.run;
     config.fail_fast = request.fail_fast;
+    config.component_namespaces = std::move(component_namespaces);
     validator::RunInputs inputs;
     inputs.recipe_yaml = recipe.yaml;
     inputs.snapshot_yaml = snapshot_yaml;

@@ -16,6 +16,7 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "k8s/resource.h"
+#include "k8s/run_objects.h"
 #include "k8s/watch.h"
 #include "serialize/cm_uri.h"
 #include "snapshotter/agent_preflight.h"
@@ -46,68 +47,6 @@ const k8s::Resource& ResourceOfKind(std::string_view kind) {
   return r::kJobs;
 }
 
-// One object this run created (or may have created: uid empty when the create
-// answer was lost).
-struct Created {
-  const k8s::Resource* resource;
-  std::string ns;
-  std::string name;
-  std::string uid;
-};
-
-// Creates the namespace (labelled) or, when it exists, adds the aicr name label;
-// labelling is best effort.
-Status EnsureNamespace(const k8s::Client& client, const AgentConfig& config,
-                       const CancelToken& cancel, std::vector<std::string>* warnings) {
-  k8s::CallOptions call;
-  call.cancel = cancel;
-  Result<Value> got = client.Get(k8s::resources::kNamespaces, "", config.ns, call);
-  if (got.ok()) {
-    const Value* label = got->FindPath("metadata.labels");
-    if (label == nullptr || label->Find("app.kubernetes.io/name") == nullptr) {
-      Value patch;
-      Value labels;
-      labels.Set("app.kubernetes.io/name", "aicr");
-      Value meta;
-      meta.Set("labels", labels);
-      patch.Set("metadata", meta);
-      Result<Value> patched = client.Patch(k8s::resources::kNamespaces, "", config.ns, patch, call);
-      if (!patched.ok()) {
-        if (patched.status().code() == ErrorCode::kCanceled) {
-          return patched.status();
-        }
-        warnings->push_back("namespace " + Quote(config.ns) +
-                            " not labelled: " + patched.status().message());
-      }
-    }
-    return OkStatus();
-  }
-  if (got.status().code() != ErrorCode::kNotFound) {
-    if (got.status().code() == ErrorCode::kUnauthorized) {
-      // Not allowed to read namespaces: assume it exists; creates will tell.
-      warnings->push_back("namespace " + Quote(config.ns) +
-                          " not checked: " + got.status().message());
-      return OkStatus();
-    }
-    return got.status();
-  }
-  Value ns = Value::EmptyMapping();
-  ns.Set("apiVersion", "v1");
-  ns.Set("kind", "Namespace");
-  Value meta;
-  meta.Set("name", config.ns);
-  Value labels;
-  labels.Set("app.kubernetes.io/managed-by", "aicr");
-  labels.Set("app.kubernetes.io/name", "aicr");
-  meta.Set("labels", labels);
-  ns.Set("metadata", meta);
-  Result<Value> created = client.Create(k8s::resources::kNamespaces, "", ns, call);
-  if (!created.ok() && created.status().code() != ErrorCode::kConflict) {
-    return created.status();
-  }
-  return OkStatus();
-}
-
 class AgentRun {
  public:
   AgentRun(std::shared_ptr<const k8s::Client> client, const AgentConfig& config, const AgentIo& io)
@@ -122,7 +61,7 @@ class AgentRun {
     Status cleanup = config_.no_cleanup ? OkStatus() : Cleanup(&result.warnings);
     if (config_.no_cleanup && !created_.empty()) {
       std::vector<std::string> kept;
-      for (const Created& c : created_) {
+      for (const k8s::CreatedObject& c : created_) {
         kept.push_back(k8s::DescribeObject(*c.resource, c.ns, c.name));
       }
       result.warnings.push_back("no cleanup: left in place: " + Join(kept, ", "));
@@ -199,14 +138,17 @@ class AgentRun {
       }
     }
 
-    AICR_RETURN_IF_ERROR(EnsureNamespace(*client_, config_, io_.cancel, &result->warnings));
+    k8s::CallOptions ns_call;
+    ns_call.cancel = io_.cancel;
+    AICR_RETURN_IF_ERROR(k8s::EnsureNamespace(*client_, config_.ns, /*label_existing=*/true,
+                                              ns_call, &result->warnings));
 
     const AgentObjects objects = RenderAgentObjects(config_, run_id_, existing_sa);
     for (const Value& o : objects.rbac) {
       AICR_RETURN_IF_ERROR(CreateRecorded(o));
     }
     AICR_RETURN_IF_ERROR(CreateRecorded(objects.job));
-    const Created job = created_.back();
+    const k8s::CreatedObject job = created_.back();
 
     AICR_RETURN_IF_ERROR(WaitForJob(job));
 
@@ -242,7 +184,7 @@ class AgentRun {
     return s;
   }
 
-  Status WaitForJob(const Created& job) {
+  Status WaitForJob(const k8s::CreatedObject& job) {
     const std::string what = "job " + Quote(job.ns + "/" + job.name);
     std::string reason;
     std::string message;
@@ -320,7 +262,7 @@ class AgentRun {
 
   // The agent pod of this run: labelled with the run id and controlled by the
   // recorded Job; not deleting; the youngest.
-  void DumpLogs(const Created& job) {
+  void DumpLogs(const k8s::CreatedObject& job) {
     if (io_.log == nullptr) {
       return;
     }
@@ -413,42 +355,10 @@ class AgentRun {
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()));
       return c;
     };
-    std::vector<std::string> errors;
-    for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
-      Created c = *it;
-      const std::string what = k8s::DescribeObject(*c.resource, c.ns, c.name);
-      if (c.uid.empty()) {
-        // Lost create: delete only what carries this run's id.
-        Result<Value> got = client_->Get(*c.resource, c.ns, c.name, call());
-        if (!got.ok()) {
-          if (got.status().code() != ErrorCode::kNotFound) {
-            warnings->push_back("cleanup: " + got.status().message());
-          }
-          continue;
-        }
-        const Value* labels = got->FindPath("metadata.labels");
-        const Value* id = labels != nullptr ? labels->Find("aicr.run/run-id") : nullptr;
-        if (id == nullptr || !id->is_string() || *id->if_string() != run_id_) {
-          warnings->push_back("cleanup: " + what + " is not labelled with run id " + run_id_ +
-                              "; left in place");
-          continue;
-        }
-        c.uid = StringAt(*got, "metadata.uid");
-      }
-      k8s::DeleteOptions d;
-      d.precondition_uid = c.uid;
-      if (c.resource->kind == "Job") {
-        d.propagation_policy = "Foreground";
-      }
-      Result<Value> del = client_->Delete(*c.resource, c.ns, c.name, d, call());
-      if (!del.ok() && del.status().code() != ErrorCode::kNotFound) {
-        if (del.status().code() == ErrorCode::kConflict) {
-          warnings->push_back("cleanup: " + what + " was replaced by another object; left alone");
-          continue;
-        }
-        errors.push_back(del.status().message());
-      }
-    }
+    k8s::CleanupOutcome done =
+        k8s::DeleteCreatedObjects(*client_, created_, "aicr.run/run-id", run_id_, deadline);
+    warnings->insert(warnings->end(), done.notes.begin(), done.notes.end());
+    std::vector<std::string> errors = std::move(done.errors);
     if (staging_ && !target_.name.empty() && !created_.empty()) {
       Result<Value> del =
           client_->Delete(k8s::resources::kConfigMaps, target_.ns, target_.name, {}, call());
@@ -468,7 +378,7 @@ class AgentRun {
   std::string run_id_;
   serialize::ConfigMapRef target_;
   bool staging_ = true;
-  std::vector<Created> created_;
+  std::vector<k8s::CreatedObject> created_;
 };
 
 }  // namespace

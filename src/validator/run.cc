@@ -14,7 +14,9 @@
 
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "k8s/configmap_store.h"
 #include "k8s/resource.h"
+#include "k8s/run_objects.h"
 #include "k8s/watch.h"
 #include "serialize/cm_uri.h"
 #include "serialize/json_writer.h"
@@ -42,14 +44,6 @@ bool IsLostAnswer(ErrorCode code) {
   return code == ErrorCode::kUnavailable || code == ErrorCode::kTimeout ||
          code == ErrorCode::kCanceled;
 }
-
-// An object the run created (uid empty when the answer to the write was lost).
-struct Created {
-  const k8s::Resource* resource;
-  std::string ns;
-  std::string name;
-  std::string uid;
-};
 
 class ValidatorRun {
  public:
@@ -152,31 +146,15 @@ class ValidatorRun {
   // Creates the namespace when it is missing; an existing one is left as it is
   // and never deleted.
   Status EnsureNamespace() {
-    Result<Value> got = client_->Get(k8s::resources::kNamespaces, "", config_.ns, Call());
-    if (got.ok()) {
-      return OkStatus();
+    std::vector<std::string> warnings;
+    Status st =
+        k8s::EnsureNamespace(*client_, config_.ns, /*label_existing=*/false, Call(), &warnings);
+    for (const std::string& w : warnings) {
+      Note(w);
     }
-    if (got.status().code() == ErrorCode::kUnauthorized) {
-      return OkStatus();  // not allowed to read namespaces: the creates will tell
-    }
-    if (got.status().code() != ErrorCode::kNotFound) {
-      return got.status().WithContext("validation namespace " + Quote(config_.ns));
-    }
-    Value ns;
-    ns.Set("apiVersion", "v1");
-    ns.Set("kind", "Namespace");
-    Value meta;
-    meta.Set("name", config_.ns);
-    Value labels;
-    labels.Set("app.kubernetes.io/managed-by", "aicr");
-    labels.Set("app.kubernetes.io/name", "aicr");
-    meta.Set("labels", labels);
-    ns.Set("metadata", meta);
-    Result<Value> created = client_->Create(k8s::resources::kNamespaces, "", ns, Call());
-    if (!created.ok() && created.status().code() != ErrorCode::kConflict) {
-      return created.status().WithContext("validation namespace " + Quote(config_.ns));
-    }
-    return OkStatus();
+    return st.ok() || st.code() == ErrorCode::kCanceled
+               ? st
+               : st.WithContext("validation namespace " + Quote(config_.ns));
   }
 
   Value DataConfigMap(const std::string& name, std::string_view key, std::string_view data,
@@ -235,8 +213,13 @@ class ValidatorRun {
   Status ApplyRecorded(const Value& object) { return Apply(object).status(); }
 
   Status StoreReport(Phase phase, const ctrf::Report& report) {
-    Value cm = DataConfigMap(CtrfConfigMapName(run_id_, phase), kReportKey,
-                             ctrf::WriteReportJson(report), PhaseName(phase));
+    std::string trimmed;
+    const std::string json = PhaseReportForConfigMap(report, k8s::kConfigMapDataLimit, &trimmed);
+    if (!trimmed.empty()) {
+      Note("phase " + std::string(PhaseName(phase)) + " report trimmed to fit its ConfigMap (" +
+           trimmed + "); the --output report is complete");
+    }
+    Value cm = DataConfigMap(CtrfConfigMapName(run_id_, phase), kReportKey, json, PhaseName(phase));
     Result<std::size_t> stored = Apply(cm);
     if (!stored.ok()) {
       if (stored.status().code() == ErrorCode::kCanceled) {
@@ -273,7 +256,7 @@ class ValidatorRun {
       r.termination_message = "failed to deploy Job: " + applied.status().message();
       return r;
     }
-    const Created created = created_[*applied];
+    const k8s::CreatedObject created = created_[*applied];
     Result<ctrf::ValidatorResult> result = WaitAndExtract(entry, created);
     if (!config_.no_cleanup && !io_.cancel.IsCanceled()) {
       DeleteJob(created);
@@ -283,7 +266,7 @@ class ValidatorRun {
 
   // The pod of `job` (youngest controlled by its uid, else youngest with its
   // job-name label); nullopt when there is none.
-  std::optional<Value> FindPod(const Created& job) const {
+  std::optional<Value> FindPod(const k8s::CreatedObject& job) const {
     k8s::ListOptions lo;
     lo.label_selector = "batch.kubernetes.io/job-name=" + job.name;
     k8s::CallOptions call;
@@ -317,7 +300,7 @@ class ValidatorRun {
     return *best;
   }
 
-  std::string Logs(const Created& job, const Value& pod) const {
+  std::string Logs(const k8s::CreatedObject& job, const Value& pod) const {
     k8s::LogOptions lo;
     lo.container = std::string(kValidatorContainerName);
     k8s::CallOptions call;
@@ -326,7 +309,8 @@ class ValidatorRun {
     return logs.ok() ? *logs : std::string();
   }
 
-  Result<ctrf::ValidatorResult> WaitAndExtract(const ValidatorEntry& entry, const Created& job) {
+  Result<ctrf::ValidatorResult> WaitAndExtract(const ValidatorEntry& entry,
+                                               const k8s::CreatedObject& job) {
     const std::string what = "job " + Quote(job.ns + "/" + job.name);
     const std::string timeout_text =
         "timeout: validator did not complete within " + FormatGoDuration(entry.timeout);
@@ -417,7 +401,7 @@ class ValidatorRun {
 
   // Deletes one finished Job (foreground, uid-pinned) and waits up to 60 s for its
   // pods to go; drops it from the cleanup list once it is gone.
-  void DeleteJob(const Created& job) {
+  void DeleteJob(const k8s::CreatedObject& job) {
     k8s::DeleteOptions d;
     d.precondition_uid = job.uid;
     d.propagation_policy = "Foreground";
@@ -428,7 +412,7 @@ class ValidatorRun {
       return;  // left for the final cleanup
     }
     created_.erase(std::remove_if(created_.begin(), created_.end(),
-                                  [&](const Created& c) {
+                                  [&](const k8s::CreatedObject& c) {
                                     return c.resource == &k8s::resources::kJobs &&
                                            c.name == job.name;
                                   }),
@@ -436,7 +420,7 @@ class ValidatorRun {
     WaitForPodsGone(job, SteadyClock::now() + kPodTerminationWait);
   }
 
-  void WaitForPodsGone(const Created& job, SteadyClock::time_point deadline) const {
+  void WaitForPodsGone(const k8s::CreatedObject& job, SteadyClock::time_point deadline) const {
     k8s::ListOptions lo;
     lo.label_selector = "batch.kubernetes.io/job-name=" + job.name;
     while (SteadyClock::now() < deadline) {
@@ -454,50 +438,13 @@ class ValidatorRun {
   // fresh budget that ignores the run's cancellation.
   Status Cleanup() {
     const auto deadline = SteadyClock::now() + kCleanupBudget;
-    auto call = [&]() {
-      k8s::CallOptions c;
-      c.timeout = std::max(
-          std::chrono::milliseconds(1),
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()));
-      return c;
-    };
-    std::vector<std::string> errors;
-    std::vector<Created> jobs;
-    for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
-      Created c = *it;
-      const std::string what = k8s::DescribeObject(*c.resource, c.ns, c.name);
-      if (c.uid.empty()) {
-        Result<Value> got = client_->Get(*c.resource, c.ns, c.name, call());
-        if (!got.ok()) {
-          if (got.status().code() != ErrorCode::kNotFound) {
-            errors.push_back(got.status().message());
-          }
-          continue;
-        }
-        const Value* labels = got->FindPath("metadata.labels");
-        const Value* id = labels != nullptr ? labels->Find("aicr.run/run-id") : nullptr;
-        if (id == nullptr || !id->is_string() || *id->if_string() != run_id_) {
-          Note("cleanup: " + what + " is not labelled with run id " + run_id_ + "; left in place");
-          continue;
-        }
-        c.uid = StringAt(*got, "metadata.uid");
-      }
-      k8s::DeleteOptions d;
-      d.precondition_uid = c.uid;
-      if (c.resource == &k8s::resources::kJobs) {
-        d.propagation_policy = "Foreground";
-        jobs.push_back(c);
-      }
-      Result<Value> del = client_->Delete(*c.resource, c.ns, c.name, d, call());
-      if (!del.ok() && del.status().code() != ErrorCode::kNotFound) {
-        if (del.status().code() == ErrorCode::kConflict) {
-          Note("cleanup: " + what + " was replaced by another object; left alone");
-          continue;
-        }
-        errors.push_back(del.status().message());
-      }
+    k8s::CleanupOutcome done =
+        k8s::DeleteCreatedObjects(*client_, created_, "aicr.run/run-id", run_id_, deadline);
+    for (const std::string& note : done.notes) {
+      Note(note);
     }
-    for (const Created& job : jobs) {
+    const std::vector<std::string>& errors = done.errors;
+    for (const k8s::CreatedObject& job : done.jobs) {
       WaitForPodsGone(job, std::min(deadline, SteadyClock::now() + kPodTerminationWait));
     }
     created_.clear();
@@ -514,10 +461,42 @@ class ValidatorRun {
   const Clock& clock_;
   snapshotter::AgentIo monitor_io_;
   std::string run_id_;
-  std::vector<Created> created_;
+  std::vector<k8s::CreatedObject> created_;
 };
 
 }  // namespace
+
+std::string PhaseReportForConfigMap(const ctrf::Report& report, std::size_t limit,
+                                    std::string* trimmed) {
+  const std::size_t budget = limit > kReportKey.size() ? limit - kReportKey.size() : 0;
+  std::string json = ctrf::WriteReportJson(report);
+  std::vector<std::string> dropped;
+  ctrf::Report copy = report;
+  if (json.size() > budget) {
+    for (ctrf::TestResult& t : copy.tests) {
+      t.stdout_lines.clear();
+    }
+    dropped.push_back("stdout");
+    json = ctrf::WriteReportJson(copy);
+  }
+  if (json.size() > budget) {
+    constexpr std::size_t kMessageCap = 1024;
+    for (ctrf::TestResult& t : copy.tests) {
+      t.message = ctrf::BoundTerminationMessage(t.message, kMessageCap);
+    }
+    dropped.push_back("long messages");
+    json = ctrf::WriteReportJson(copy);
+  }
+  if (json.size() > budget) {
+    copy.tests.clear();
+    dropped.push_back("tests");
+    json = ctrf::WriteReportJson(copy);
+  }
+  if (trimmed != nullptr) {
+    *trimmed = Join(dropped, ", ");
+  }
+  return json;
+}
 
 Result<std::vector<PhaseOutcome>> RunValidators(std::shared_ptr<const k8s::Client> client,
                                                 const RunConfig& config, const RunInputs& inputs,

@@ -56,6 +56,10 @@ struct RunConfig {
   std::vector<std::string> skip_checks;
   /// `aicr` version for the CTRF tool entry.
   std::string version;
+  /// The recipe's enabled components by name, mapped to their namespaces: where the
+  /// pods of a dependency affinity live. A dependency on a component missing here
+  /// gets no affinity term (CheckDependencyAffinities refuses the required ones first).
+  std::map<std::string, std::string> component_namespaces;
 };
 
 /// The entries of one phase, in run order.
@@ -134,6 +138,24 @@ std::vector<serialize::Value> RenderValidatorRbac(const RunConfig& config, std::
 /// ignored. Running, no status or no such container: -1 with a reason.
 ctrf::ValidatorResult ResultFromPod(const ValidatorEntry& entry, const serialize::Value* pod,
                                     std::string_view logs);
+
+/// Checks every entry's dependency affinities against `component_namespaces` (see
+/// RunConfig) before anything touches a cluster. A `required` affinity to a
+/// component the recipe lacks (or disables) makes the run impossible: the pod could
+/// never be scheduled. INVALID_REQUEST naming every such validator and component.
+/// A missing `preferred` one only adds a line to `warnings` (may be null).
+Status CheckDependencyAffinities(const std::vector<PhasePlan>& plan,
+                                 const std::map<std::string, std::string>& component_namespaces,
+                                 std::vector<std::string>* warnings);
+
+/// The phase report's JSON as stored in its ConfigMap: the whole report when it
+/// fits `limit` bytes of data (with the `report.json` key), else the same report
+/// trimmed step by step until it does: first every test's stdout dropped, then
+/// messages cut to 1 KiB, then the tests themselves (summary only). `trimmed`
+/// (may be null) gets what was dropped, "" when nothing was. The report written to
+/// `--output` is never trimmed.
+std::string PhaseReportForConfigMap(const ctrf::Report& report, std::size_t limit,
+                                    std::string* trimmed);
 
 /// Renders the Job for one entry (pure; golden-tested).
 serialize::Value RenderValidatorJob(const ValidatorEntry& entry, const RunConfig& config,

@@ -93,7 +93,7 @@ Value RenderTolerations(const std::optional<std::vector<snapshotter::Toleration>
 
 // Preferred (weight 100) placement on nodes without `nvidia.com/gpu.present`,
 // plus the entry's dependency affinities to a component's pods.
-Value RenderAffinity(const ValidatorEntry& entry) {
+Value RenderAffinity(const ValidatorEntry& entry, const RunConfig& config) {
   Value requirement;
   requirement.Set("key", "nvidia.com/gpu.present");
   requirement.Set("operator", "DoesNotExist");
@@ -114,11 +114,21 @@ Value RenderAffinity(const ValidatorEntry& entry) {
   Value required_terms = Value::EmptySequence();
   Value preferred_terms = Value::EmptySequence();
   for (const DependencyAffinity& d : entry.dependency_affinity) {
+    const auto component = config.component_namespaces.find(d.component_ref);
+    if (component == config.component_namespaces.end()) {
+      continue;  // not in the recipe: CheckDependencyAffinities warned or refused
+    }
     Value selector;
     selector.Set("matchLabels", StringMap(d.pod_label_selector));
     Value pod_term;
     pod_term.Set("labelSelector", selector);
-    pod_term.Set("namespaceSelector", Value::EmptyMapping());
+    if (component->second.empty()) {
+      pod_term.Set("namespaceSelector", Value::EmptyMapping());  // any namespace
+    } else {
+      Value namespaces = Value::EmptySequence();
+      namespaces.Append(Value(component->second));
+      pod_term.Set("namespaces", namespaces);
+    }
     pod_term.Set("topologyKey", "kubernetes.io/hostname");
     if (d.requirement == AffinityRequirement::kRequired) {
       required_terms.Append(pod_term);
@@ -241,6 +251,33 @@ std::vector<Value> RenderValidatorRbac(const RunConfig& config, std::string_view
   return {sa, crb};
 }
 
+Status CheckDependencyAffinities(const std::vector<PhasePlan>& plan,
+                                 const std::map<std::string, std::string>& component_namespaces,
+                                 std::vector<std::string>* warnings) {
+  std::vector<std::string> missing;
+  for (const PhasePlan& phase : plan) {
+    for (const ValidatorEntry& entry : phase.entries) {
+      for (const DependencyAffinity& d : entry.dependency_affinity) {
+        if (component_namespaces.count(d.component_ref) > 0) {
+          continue;
+        }
+        const std::string what = "validator \"" + entry.name + "\": component \"" +
+                                 d.component_ref + "\" is not an enabled component of the recipe";
+        if (d.requirement == AffinityRequirement::kRequired) {
+          missing.push_back(what);
+        } else if (warnings != nullptr) {
+          warnings->push_back(what + "; running without its preferred dependency affinity");
+        }
+      }
+    }
+  }
+  if (!missing.empty()) {
+    return InvalidRequestError("required dependency affinity cannot be met: " +
+                               Join(missing, "; "));
+  }
+  return OkStatus();
+}
+
 Value RenderValidatorJob(const ValidatorEntry& entry, const RunConfig& config,
                          std::string_view run_id, std::string_view job_suffix) {
   const std::string phase(PhaseName(entry.phase));
@@ -322,7 +359,7 @@ Value RenderValidatorJob(const ValidatorEntry& entry, const RunConfig& config,
   containers.Append(container);
 
   Value pod;
-  pod.Set("affinity", RenderAffinity(entry));
+  pod.Set("affinity", RenderAffinity(entry, config));
   pod.Set("containers", containers);
   if (!config.image_pull_secrets.empty()) {
     Value secrets = Value::EmptySequence();

@@ -25,6 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 using serialize::Value;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kRunId[] = "20260101-000000-0123456789abcdef";
 
@@ -86,6 +87,7 @@ RunConfig Custom() {
   c.workload_node_selector = {{"pool", "h100"}, {"kubernetes.io/os", "linux"}};
   c.workload_tolerations = {snapshotter::ParseToleration("nvidia.com/gpu:NoSchedule").value(),
                             snapshotter::ParseToleration("dedicated=gpu:NoExecute").value()};
+  c.component_namespaces = {{"gpu-operator", "gpu-operator"}, {"kubeflow-trainer", "kubeflow"}};
   return c;
 }
 
@@ -198,6 +200,94 @@ TEST(ValidatorJobTest, WorkloadSchedulingIsPassedAsEnvironment) {
     }
   }
   EXPECT_EQ(tolerations, "*");
+}
+
+TEST(DependencyAffinityTest, RequiredDependencyOnAMissingComponentIsRefused) {
+  const std::vector<PhasePlan> plan = {{Phase::kPerformance, {Nccl()}}};
+  std::vector<std::string> warnings;
+  // Both present: nothing to say.
+  EXPECT_THAT(CheckDependencyAffinities(plan, Custom().component_namespaces, &warnings), IsOk());
+  EXPECT_THAT(warnings, ::testing::IsEmpty());
+  // The preferred one missing: a warning, the run goes on.
+  EXPECT_THAT(CheckDependencyAffinities(plan, {{"kubeflow-trainer", "kubeflow"}}, &warnings),
+              IsOk());
+  EXPECT_THAT(warnings, ::testing::ElementsAre(
+                            "validator \"nccl-all-reduce-bw\": component \"gpu-operator\" is not "
+                            "an enabled component of the recipe; running without its preferred "
+                            "dependency affinity"));
+  // The required one missing: refused, naming the validator and the component.
+  EXPECT_THAT(CheckDependencyAffinities(plan, {{"gpu-operator", "gpu-operator"}}, nullptr),
+              StatusIs(ErrorCode::kInvalidRequest,
+                       "required dependency affinity cannot be met: validator "
+                       "\"nccl-all-reduce-bw\": component \"kubeflow-trainer\" is not an enabled "
+                       "component of the recipe"));
+}
+
+TEST(DependencyAffinityTest, TermsUseTheComponentNamespaceAndDropAbsentOnes) {
+  RunConfig config = Custom();
+  config.component_namespaces.erase("gpu-operator");
+  const Value job = RenderValidatorJob(Nccl(), config, kRunId, "deadbeef");
+  const std::string yaml = serialize::WriteYaml(job);
+  EXPECT_THAT(yaml, HasSubstr("namespaces:\n                - kubeflow\n"));
+  EXPECT_THAT(yaml,
+              Not(HasSubstr("preferredDuringSchedulingIgnoredDuringExecution:\n              - "
+                            "podAffinityTerm")));
+  EXPECT_THAT(yaml, Not(HasSubstr("app: gpu-operator")));
+}
+
+ctrf::Report BigReport() {
+  ctrf::Report report;
+  report.timestamp = "2026-01-01T00:00:00Z";
+  report.tool.name = "aicr";
+  for (int i = 0; i < 4; ++i) {
+    ctrf::TestResult t;
+    t.name = "check-" + std::to_string(i);
+    t.status = ctrf::TestStatus::kFailed;
+    t.message = std::string(3000, 'm');
+    t.stdout_lines.assign(200, std::string(500, 'x'));
+    report.tests.push_back(t);
+  }
+  report.summary = ctrf::Summarize(report.tests, 0, 1);
+  return report;
+}
+
+TEST(PhaseReportForConfigMapTest, AReportThatFitsIsStoredWhole) {
+  const ctrf::Report report = BigReport();
+  std::string trimmed = "unset";
+  const std::string json = PhaseReportForConfigMap(report, std::size_t{1} << 20, &trimmed);
+  EXPECT_EQ(json, ctrf::WriteReportJson(report));
+  EXPECT_EQ(trimmed, "");
+}
+
+TEST(PhaseReportForConfigMapTest, TrimsStepByStepUntilItFits) {
+  const ctrf::Report report = BigReport();  // ~400 KB of stdout
+  std::string trimmed;
+  // Without stdout the report fits 100 KB: messages stay whole.
+  std::string json = PhaseReportForConfigMap(report, 100 * 1024, &trimmed);
+  EXPECT_EQ(trimmed, "stdout");
+  EXPECT_LE(json.size(), 100u * 1024);
+  Result<ctrf::Report> back = ctrf::ParseReportJson(json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->tests.size(), 4u);
+  EXPECT_TRUE(back->tests[0].stdout_lines.empty());
+  EXPECT_EQ(back->tests[0].message, report.tests[0].message);
+  EXPECT_EQ(back->summary, report.summary);
+
+  // 6 KB: messages are cut too.
+  json = PhaseReportForConfigMap(report, 6 * 1024, &trimmed);
+  EXPECT_EQ(trimmed, "stdout, long messages");
+  EXPECT_LE(json.size(), 6u * 1024);
+  back = ctrf::ParseReportJson(json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_THAT(back->tests[0].message, HasSubstr("... [truncated"));
+
+  // 1 KB: only the summary is left.
+  json = PhaseReportForConfigMap(report, 1024, &trimmed);
+  EXPECT_EQ(trimmed, "stdout, long messages, tests");
+  back = ctrf::ParseReportJson(json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(back->tests.empty());
+  EXPECT_EQ(back->summary.failed, 4);
 }
 
 TEST(ValidatorJobTest, NamesAreRunScoped) {

@@ -4,14 +4,21 @@
 // with every check passed; a cluster whose GPU Operator misses the recipe's
 // version constraint exits 8 after writing the report.
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "serialize/json_reader.h"
@@ -52,6 +59,28 @@ status:
   nodeInfo: {kubeletVersion: v1.33.5}
 )";
 
+// The snapshot agent's image for a capture that never finishes.
+constexpr char kHangImage[] = "registry.example/hanging:test";
+
+// What a run may create, listed before and after to prove cleanup.
+const std::vector<std::string> kWatched = {
+    "/apis/batch/v1/jobs",
+    "/api/v1/pods",
+    "/api/v1/serviceaccounts",
+    "/api/v1/configmaps",
+    "/apis/rbac.authorization.k8s.io/v1/roles",
+    "/apis/rbac.authorization.k8s.io/v1/rolebindings",
+    "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+    "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+};
+
+std::string Script(const std::string& name, const std::string& body) {
+  const std::string path = TestTempDir() + "/" + name;
+  std::ofstream(path) << "#!/bin/sh\n" << body;
+  chmod(path.c_str(), 0755);
+  return path;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -62,26 +91,69 @@ std::string ReadFile(const std::string& path) {
 class ValidateClusterE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string script = TestTempDir() + "/validator.sh";
-    std::ofstream(script)
-        << "#!/bin/sh\nAICR_TERMINATION_LOG=\"$AICR_TEST_MOUNT_DEV_TERMINATION_LOG\" "
-           "exec \"" AICR_VALIDATOR_BIN "\" \"$@\"\n";
-    chmod(script.c_str(), 0755);
+    StartServer(Script("validator.sh",
+                       "AICR_TERMINATION_LOG=\"$AICR_TEST_MOUNT_DEV_TERMINATION_LOG\" "
+                       "exec \"" AICR_VALIDATOR_BIN "\" \"$@\"\n"));
+  }
+
+  // (Re)starts the server with `deployment_command` as the deployment validators'
+  // image; the snapshot agent image runs aicr, the hanging one sleeps.
+  void StartServer(const std::string& deployment_command) {
+    server_.reset();
     TestApiServerOptions o;
     o.seeds = {kNamespaceSeed, kGpuNode, td::kAppsKinds, td::HealthyCluster()};
-    o.images[kDeploymentImage] = script;
+    o.images[kDeploymentImage] = deployment_command;
     o.images[kAgentImage] = AICR_BINARY;
+    o.images[kHangImage] = Script("hang.sh", "echo 'hanging'\nexec sleep 600\n");
     server_ = TestApiServer::Start(o);
     ASSERT_NE(server_, nullptr);
     kubeconfig_ = server_->WriteKubeconfig(TestTempDir());
   }
 
-  ProcessResult Validate(const std::string& recipe, const std::string& report,
-                         std::vector<std::string> extra = {"--phase", "deployment"},
-                         bool snapshot = true) {
-    const std::string recipe_path = WriteTempFile("cluster-recipe.yaml", recipe);
-    const std::string snapshot_path =
-        snapshot ? WriteTempFile("cluster-snapshot.yaml", td::kSnapshot) : "";
+  std::map<std::string, std::set<std::string>> Objects() {
+    std::map<std::string, std::set<std::string>> out;
+    for (const std::string& path : kWatched) {
+      std::set<std::string>& names = out[path];
+      auto res = server_->Request("GET", path, "", "application/json", {});
+      if (!res || res->status != 200) {
+        ADD_FAILURE() << "GET " << path << ": " << (res ? res->body : "no answer");
+        continue;
+      }
+      auto list = serialize::ParseJson(res->body);
+      if (!list.ok() || list->Find("items") == nullptr) {
+        ADD_FAILURE() << "GET " << path << ": " << res->body;
+        continue;
+      }
+      for (const serialize::Value& item : *list->Find("items")->if_sequence()) {
+        const serialize::Value* ns = item.FindPath("metadata.namespace");
+        names.insert((ns != nullptr ? *ns->if_string() : std::string()) + "/" +
+                     *item.FindPath("metadata.name")->if_string());
+      }
+    }
+    return out;
+  }
+
+  // Whether a pod labelled with `selector` is running.
+  bool PodRunning(const std::string& selector) {
+    auto res = server_->Request("GET", "/api/v1/pods?labelSelector=" + selector, "",
+                                "application/json", {});
+    if (!res || res->status != 200) {
+      return false;
+    }
+    auto list = serialize::ParseJson(res->body);
+    if (!list.ok() || list->Find("items") == nullptr) {
+      return false;
+    }
+    for (const serialize::Value& item : *list->Find("items")->if_sequence()) {
+      const serialize::Value* phase = item.FindPath("status.phase");
+      if (phase != nullptr && phase->if_string() != nullptr && *phase->if_string() == "Running") {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  ProcessOptions Env() const {
     ProcessOptions options;
     options.env_unset = {"AICR_DEBUG",
                          "AICR_LOG_JSON",
@@ -91,6 +163,16 @@ class ValidateClusterE2eTest : public ::testing::Test {
                          "AICR_NAMESPACE",
                          "AICR_VALIDATOR_IMAGE_REGISTRY"};
     options.env_set["HOME"] = TestTempDir();
+    return options;
+  }
+
+  ProcessResult Validate(const std::string& recipe, const std::string& report,
+                         std::vector<std::string> extra = {"--phase", "deployment"},
+                         bool snapshot = true) {
+    const std::string recipe_path = WriteTempFile("cluster-recipe.yaml", recipe);
+    const std::string snapshot_path =
+        snapshot ? WriteTempFile("cluster-snapshot.yaml", td::kSnapshot) : "";
+    const ProcessOptions options = Env();
     std::vector<std::string> argv = {AICR_BINARY, "validate",  "-r", recipe_path,
                                      "-k",        kubeconfig_, "-o", report};
     if (snapshot) {
@@ -162,6 +244,60 @@ TEST_F(ValidateClusterE2eTest, FailFastSkipsLaterPhasesAndFailOnErrorFalseExitsZ
   EXPECT_EQ(*last.Find("status")->if_string(), "skipped");
   EXPECT_EQ(*last.Find("message")->if_string(), "skipped due to previous phase failure");
   EXPECT_EQ(*doc->FindPath("results.summary.failed")->if_int(), 1);
+}
+
+TEST_F(ValidateClusterE2eTest, LiveCaptureTimeoutIsExitFiveWithNothingLeftBehind) {
+  const auto before = Objects();
+  const std::string report = TestTempDir() + "/timeout-report.json";
+  ProcessResult r = Validate(td::Recipe(), report,
+                             {"--phase", "deployment", "--image", kHangImage, "--timeout", "2s"},
+                             /*snapshot=*/false);
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("snapshot agent"));
+  struct stat st;
+  EXPECT_NE(::stat(report.c_str(), &st), 0) << "no report on a failed run";
+  EXPECT_EQ(Objects(), before);
+}
+
+TEST_F(ValidateClusterE2eTest, InterruptDuringAValidatorJobIsExitNineWithNothingLeftBehind) {
+  // Every deployment validator hangs; Ctrl-C arrives while the first one runs.
+  StartServer(Script("hanging-validator.sh", "echo 'checking'\nexec sleep 600\n"));
+  const auto before = Objects();
+  const std::string report = TestTempDir() + "/interrupted-report.json";
+  const std::string err_path = TestTempDir() + "/interrupted.err";
+  const std::vector<std::string> argv = {
+      AICR_BINARY, "validate",
+      "-r",        WriteTempFile("interrupt-recipe.yaml", td::Recipe()),
+      "-s",        WriteTempFile("interrupt-snapshot.yaml", td::kSnapshot),
+      "-k",        kubeconfig_,
+      "-o",        report,
+      "--phase",   "deployment"};
+  const ProcessOptions env = Env();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 2);
+    const int null = ::open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    ::aicr::testing::internal::ApplyEnv(env);
+    ::aicr::testing::internal::Exec(argv);
+  }
+  bool running = false;
+  for (int i = 0; i < 300 && !running; ++i) {
+    running = PodRunning("aicr.run%2Fvalidator");
+    if (!running) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  EXPECT_TRUE(running) << "no validator pod ran";
+  ::kill(pid, SIGINT);
+  const int code = ::aicr::testing::internal::WaitExit(pid);
+  EXPECT_EQ(code, 9) << ReadFile(err_path);
+  struct stat st;
+  EXPECT_NE(::stat(report.c_str(), &st), 0) << "no report on an interrupted run";
+  EXPECT_EQ(Objects(), before) << ReadFile(err_path);
 }
 
 }  // namespace

@@ -106,7 +106,7 @@ CheckResult CheckExpectedResources(const CheckContext& ctx) {
         "expected resource check failed: " + std::to_string(failures.size()) + " issue(s):\n  " +
         Join(failures, "\n  "));
   }
-  log::Info("expected-resources: passed", {{"resources", std::to_string(checked)}});
+  log::Debug("expected-resources: passed", {{"resources", std::to_string(checked)}});
   out << "All expected resources are healthy\n";
   return CheckResult::Passed();
 }

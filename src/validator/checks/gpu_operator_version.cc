@@ -38,7 +38,7 @@ Result<std::string> DetectVersion(const CheckContext& ctx) {
       }
       std::string version = VersionFromDeployment(*d);
       if (!version.empty()) {
-        log::Info("found GPU operator deployment", {{"deployment", where}});
+        log::Debug("found GPU operator deployment", {{"deployment", where}});
         return version;
       }
       last_error = "could not determine version from deployment " + where;
@@ -131,7 +131,7 @@ CheckResult CheckGpuOperatorVersion(const CheckContext& ctx) {
   const std::optional<std::string> expr =
       FindDeploymentConstraint(ctx.recipe, kGpuOperatorVersionConstraint);
   if (!expr) {
-    log::Info("no version constraint in recipe, reporting detected version only");
+    log::Debug("no version constraint in recipe, reporting detected version only");
     return CheckResult::Passed();
   }
   Result<constraints::CompoundConstraint> parsed = constraints::ParseCompound(*expr);

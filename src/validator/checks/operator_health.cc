@@ -23,7 +23,7 @@ CheckResult CheckOperatorHealth(const CheckContext& ctx) {
   if (ComponentDisabled(ctx.recipe, "gpu-operator")) {
     return CheckResult::Skipped("gpu-operator is disabled in the recipe");
   }
-  log::Info("listing pods",
+  log::Debug("listing pods",
             {{"namespace", kGpuOperatorNamespace}, {"label", kGpuOperatorPodSelector}});
   Result<k8s::CallOptions> call = ctx.Call();
   if (!call.ok()) {
@@ -59,7 +59,7 @@ CheckResult CheckOperatorHealth(const CheckContext& ctx) {
     return CheckResult::Failed("no gpu-operator pods are in Running state (" +
                                std::to_string(total) + " total)");
   }
-  log::Info("operator-health: passed", {{"running", std::to_string(running)}});
+  log::Debug("operator-health: passed", {{"running", std::to_string(running)}});
   return CheckResult::Passed();
 }
 

@@ -80,7 +80,7 @@ int RunValidator(const std::vector<std::string>& args, const CheckRegistry& regi
       attrs.emplace_back(var, *v);
     }
   }
-  log::Info("starting check", attrs);
+  log::Debug("starting check", attrs);
 
   LoadOptions load;
   load.env = env;
@@ -106,10 +106,10 @@ int RunValidator(const std::vector<std::string>& args, const CheckRegistry& regi
 
   switch (result.verdict) {
     case Verdict::kPassed:
-      log::Info("PASS", {{"name", name}});
+      log::Debug("PASS", {{"name", name}});
       return kExitPassed;
     case Verdict::kSkipped:
-      log::Info("SKIP: " + result.message, {{"name", name}});
+      log::Debug("SKIP: " + result.message, {{"name", name}});
       WriteTerminationLog(env, result.message);
       return kExitSkipped;
     case Verdict::kFailed:
