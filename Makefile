@@ -23,7 +23,7 @@ test: deps
 
 bench: deps
 	cmake --preset release
-	cmake --build --preset release -j $(JOBS) --target aicr aicrd aicr_bench_startup aicr_bench_serialize aicr_bench_recipe aicr_bench_constraints aicr_bench_bundle aicr_bench_validate aicr_bench_snapshot aicr_bench_topology aicr_test_apiserver
+	cmake --build --preset release -j $(JOBS) --target aicr aicrd aicr_bench_startup aicr_bench_serialize aicr_bench_recipe aicr_bench_constraints aicr_bench_bundle aicr_bench_validate aicr_bench_snapshot aicr_bench_topology aicr_bench_oci aicr_test_apiserver
 	build/release/bench/aicr_bench_startup build/release/src/cli/aicr
 	build/release/bench/aicr_bench_serialize --benchmark_min_time=0.2
 	build/release/bench/aicr_bench_recipe --benchmark_min_time=0.1
@@ -35,6 +35,7 @@ bench: deps
 	bash bench/load_bench.sh build/release/src/server/aicrd
 	build/release/bench/aicr_bench_snapshot build/release/src/cli/aicr
 	build/release/bench/aicr_bench_topology
+	build/release/bench/aicr_bench_oci
 
 fuzz: deps
 	cmake --preset fuzz

@@ -35,6 +35,9 @@ readonly APT_PACKAGES=(
   curl
   wrk
   nginx
+  libarchive-dev
+  docker-registry
+  apache2-utils
 )
 
 missing=()

@@ -32,6 +32,9 @@ readonly NODE_PACKAGES=(
   @kubernetes-models/flux-cd
   yaml
   ctrf
+  @sigstore/bundle
+  @sigstore/core
+  @sigstore/verify
 )
 
 log() { echo "install-tools: $*" >&2; }

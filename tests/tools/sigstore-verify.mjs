@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Independent Sigstore bundle verifier for the tests, built on the pinned npm packages
+// @sigstore/bundle (JSON decoding and shape validation) and @sigstore/verify (signature
+// checks), installed by scripts/install-tools.sh from tests/tools/package-lock.json.
+//
+// Key mode, offline: the trust material holds no certificate authorities, logs or
+// timestamp authorities; the one public key given is registered under its Sigstore key
+// hint (standard base64 of SHA-256 over the SPKI DER), and the transparency-log, CT-log
+// and timestamp thresholds are 0. For message signatures the artifact bytes are bound by
+// @sigstore/verify itself; for DSSE envelopes whose payload is an in-toto statement this
+// script also requires some subject's sha256 to equal the artifact's (as the Sigstore
+// clients do for attestations).
+//
+// Usage: node sigstore-verify.mjs --bundle FILE --key PUBLIC.pem --artifact FILE
+// Output (stdout): one line, "verified: <key hint>" or "rejected: <reason>".
+// Exit status: 0 verified; 1 rejected; 2 usage error or unreadable file.
+
+import { createHash, createPublicKey } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { bundleFromJSON } = require("@sigstore/bundle");
+const { Verifier, toSignedEntity, toTrustMaterial } = require("@sigstore/verify");
+
+function usage(message) {
+  process.stderr.write(`sigstore-verify: ${message}\n`);
+  process.stderr.write("usage: node sigstore-verify.mjs --bundle FILE --key PUBLIC.pem --artifact FILE\n");
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i];
+    if (!["--bundle", "--key", "--artifact"].includes(name) || i + 1 >= argv.length) {
+      usage(`unexpected argument "${name}"`);
+    }
+    out[name.slice(2)] = argv[i + 1];
+  }
+  for (const required of ["bundle", "key", "artifact"]) {
+    if (out[required] === undefined) {
+      usage(`--${required} is required`);
+    }
+  }
+  return out;
+}
+
+function read(path) {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    usage(`cannot read ${path}: ${err.message}`);
+  }
+}
+
+const IN_TOTO = "application/vnd.in-toto+json";
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const bundleText = read(args.bundle).toString("utf8");
+  const keyPem = read(args.key).toString("utf8");
+  const artifact = read(args.artifact);
+
+  let keyObject;
+  try {
+    keyObject = createPublicKey(keyPem);
+  } catch (err) {
+    usage(`bad public key: ${err.message}`);
+  }
+  const spki = keyObject.export({ type: "spki", format: "der" });
+  const hint = createHash("sha256").update(spki).digest("base64");
+
+  const root = {
+    mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+    tlogs: [],
+    certificateAuthorities: [],
+    ctlogs: [],
+    timestampAuthorities: [],
+  };
+  const keys = { [hint]: { rawBytes: spki, keyDetails: undefined, validFor: undefined } };
+  const trust = toTrustMaterial(root, keys);
+  const verifier = new Verifier(trust, {
+    tlogThreshold: 0,
+    ctlogThreshold: 0,
+    timestampThreshold: 0,
+  });
+
+  try {
+    const bundle = bundleFromJSON(JSON.parse(bundleText));
+    verifier.verify(toSignedEntity(bundle, artifact));
+    if (bundle.content.$case === "dsseEnvelope" &&
+        bundle.content.dsseEnvelope.payloadType === IN_TOTO) {
+      const statement = JSON.parse(bundle.content.dsseEnvelope.payload.toString("utf8"));
+      const want = createHash("sha256").update(artifact).digest("hex");
+      const subjects = Array.isArray(statement.subject) ? statement.subject : [];
+      if (!subjects.some((s) => s && s.digest && s.digest.sha256 === want)) {
+        throw new Error(`no statement subject has the artifact sha256 ${want}`);
+      }
+    }
+  } catch (err) {
+    const code = err && err.code ? `${err.code}: ` : "";
+    process.stdout.write(`rejected: ${code}${err && err.message ? err.message : err}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`verified: ${hint}\n`);
+}
+
+main();
