@@ -26,6 +26,7 @@
 #include "measurement/snapshot.h"
 #include "serialize/json_writer.h"
 #include "serialize/yaml_reader.h"
+#include "tests/e2e/cluster_objects.h"
 #include "tests/e2e/subprocess.h"
 #include "tests/k8s-apiserver/test_apiserver.h"
 
@@ -38,6 +39,7 @@ using ::aicr::testing::ProcessResult;
 using ::aicr::testing::RunProcess;
 using ::aicr::testing::TestApiServer;
 using ::aicr::testing::TestTempDir;
+using ::aicr::testing::WriteScript;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
@@ -68,25 +70,6 @@ status:
     containerRuntimeVersion: containerd://1.7.27
 )";
 
-// The resources whose objects a run may create.
-const std::vector<std::string> kWatched = {
-    "/apis/batch/v1/jobs",
-    "/api/v1/pods",
-    "/api/v1/serviceaccounts",
-    "/api/v1/configmaps",
-    "/apis/rbac.authorization.k8s.io/v1/roles",
-    "/apis/rbac.authorization.k8s.io/v1/rolebindings",
-    "/apis/rbac.authorization.k8s.io/v1/clusterroles",
-    "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
-};
-
-std::string Script(const std::string& name, const std::string& body) {
-  const std::string path = TestTempDir() + "/" + name;
-  std::ofstream(path) << "#!/bin/sh\n" << body;
-  ::chmod(path.c_str(), 0755);
-  return path;
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -100,11 +83,12 @@ class SnapshotE2eTest : public ::testing::Test {
 
   void Start(std::vector<std::string> args, bool tls = false) {
     server_.reset();
-    const std::string fail = Script("fail-agent.sh",
-                                    "echo 'agent: collecting'\n"
-                                    "echo 'agent: cannot read /proc/driver/nvidia' >&2\n"
-                                    "exit 1\n");
-    const std::string hang = Script("hang-agent.sh", "echo 'agent: waiting'\nexec sleep 600\n");
+    const std::string fail = WriteScript("fail-agent.sh",
+                                         "echo 'agent: collecting'\n"
+                                         "echo 'agent: cannot read /proc/driver/nvidia' >&2\n"
+                                         "exit 1\n");
+    const std::string hang =
+        WriteScript("hang-agent.sh", "echo 'agent: waiting'\nexec sleep 600\n");
     server_ = TestApiServer::Start(
         {.args = std::move(args),
          .tls = tls,
@@ -155,16 +139,7 @@ class SnapshotE2eTest : public ::testing::Test {
 
   // resource path -> sorted namespace/name of every object.
   std::map<std::string, std::set<std::string>> Objects() {
-    std::map<std::string, std::set<std::string>> out;
-    for (const std::string& path : kWatched) {
-      std::set<std::string>& names = out[path];
-      const json list = Get(path);
-      for (const json& item : list.value("items", json::array())) {
-        const json& meta = item["metadata"];
-        names.insert(meta.value("namespace", "") + "/" + meta.value("name", ""));
-      }
-    }
-    return out;
+    return ::aicr::testing::ListRunObjects(*server_, admin_auth_);
   }
 
   // Objects of `path` labelled with a run id.

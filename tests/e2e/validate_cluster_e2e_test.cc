@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "serialize/json_reader.h"
+#include "tests/e2e/cluster_objects.h"
 #include "tests/e2e/subprocess.h"
 #include "tests/k8s-apiserver/test_apiserver.h"
 #include "tests/testing/validator_cluster_fixture.h"
@@ -35,6 +36,7 @@ using ::aicr::testing::RunProcess;
 using ::aicr::testing::TestApiServer;
 using ::aicr::testing::TestApiServerOptions;
 using ::aicr::testing::TestTempDir;
+using ::aicr::testing::WriteScript;
 using ::aicr::testing::WriteTempFile;
 using ::testing::HasSubstr;
 namespace td = ::aicr::validator::checks::testdata;
@@ -62,25 +64,6 @@ status:
 // The snapshot agent's image for a capture that never finishes.
 constexpr char kHangImage[] = "registry.example/hanging:test";
 
-// What a run may create, listed before and after to prove cleanup.
-const std::vector<std::string> kWatched = {
-    "/apis/batch/v1/jobs",
-    "/api/v1/pods",
-    "/api/v1/serviceaccounts",
-    "/api/v1/configmaps",
-    "/apis/rbac.authorization.k8s.io/v1/roles",
-    "/apis/rbac.authorization.k8s.io/v1/rolebindings",
-    "/apis/rbac.authorization.k8s.io/v1/clusterroles",
-    "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
-};
-
-std::string Script(const std::string& name, const std::string& body) {
-  const std::string path = TestTempDir() + "/" + name;
-  std::ofstream(path) << "#!/bin/sh\n" << body;
-  chmod(path.c_str(), 0755);
-  return path;
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -91,9 +74,9 @@ std::string ReadFile(const std::string& path) {
 class ValidateClusterE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    StartServer(Script("validator.sh",
-                       "AICR_TERMINATION_LOG=\"$AICR_TEST_MOUNT_DEV_TERMINATION_LOG\" "
-                       "exec \"" AICR_VALIDATOR_BIN "\" \"$@\"\n"));
+    StartServer(WriteScript("validator.sh",
+                            "AICR_TERMINATION_LOG=\"$AICR_TEST_MOUNT_DEV_TERMINATION_LOG\" "
+                            "exec \"" AICR_VALIDATOR_BIN "\" \"$@\"\n"));
   }
 
   // (Re)starts the server with `deployment_command` as the deployment validators'
@@ -104,33 +87,14 @@ class ValidateClusterE2eTest : public ::testing::Test {
     o.seeds = {kNamespaceSeed, kGpuNode, td::kAppsKinds, td::HealthyCluster()};
     o.images[kDeploymentImage] = deployment_command;
     o.images[kAgentImage] = AICR_BINARY;
-    o.images[kHangImage] = Script("hang.sh", "echo 'hanging'\nexec sleep 600\n");
+    o.images[kHangImage] = WriteScript("hang.sh", "echo 'hanging'\nexec sleep 600\n");
     server_ = TestApiServer::Start(o);
     ASSERT_NE(server_, nullptr);
     kubeconfig_ = server_->WriteKubeconfig(TestTempDir());
   }
 
   std::map<std::string, std::set<std::string>> Objects() {
-    std::map<std::string, std::set<std::string>> out;
-    for (const std::string& path : kWatched) {
-      std::set<std::string>& names = out[path];
-      auto res = server_->Request("GET", path, "", "application/json", {});
-      if (!res || res->status != 200) {
-        ADD_FAILURE() << "GET " << path << ": " << (res ? res->body : "no answer");
-        continue;
-      }
-      auto list = serialize::ParseJson(res->body);
-      if (!list.ok() || list->Find("items") == nullptr) {
-        ADD_FAILURE() << "GET " << path << ": " << res->body;
-        continue;
-      }
-      for (const serialize::Value& item : *list->Find("items")->if_sequence()) {
-        const serialize::Value* ns = item.FindPath("metadata.namespace");
-        names.insert((ns != nullptr ? *ns->if_string() : std::string()) + "/" +
-                     *item.FindPath("metadata.name")->if_string());
-      }
-    }
-    return out;
+    return ::aicr::testing::ListRunObjects(*server_);
   }
 
   // Whether a pod labelled with `selector` is running.
@@ -261,7 +225,7 @@ TEST_F(ValidateClusterE2eTest, LiveCaptureTimeoutIsExitFiveWithNothingLeftBehind
 
 TEST_F(ValidateClusterE2eTest, InterruptDuringAValidatorJobIsExitNineWithNothingLeftBehind) {
   // Every deployment validator hangs; Ctrl-C arrives while the first one runs.
-  StartServer(Script("hanging-validator.sh", "echo 'checking'\nexec sleep 600\n"));
+  StartServer(WriteScript("hanging-validator.sh", "echo 'checking'\nexec sleep 600\n"));
   const auto before = Objects();
   const std::string report = TestTempDir() + "/interrupted-report.json";
   const std::string err_path = TestTempDir() + "/interrupted.err";
