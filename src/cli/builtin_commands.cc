@@ -45,6 +45,9 @@ void RegisterBuiltinCommands(CommandSpec& root) {
   root.subcommands.push_back(ValidateCommand());
   root.subcommands.push_back(BundleCommand());
   root.subcommands.push_back(DiffCommand());
+  root.subcommands.push_back(VerifyCommand());
+  root.subcommands.push_back(VerifyBlobCommand());
+  root.subcommands.push_back(EvidenceCommand());
   root.subcommands.push_back(CompletionCommand());
 }
 

@@ -2,6 +2,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/env.h"
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "cli/commands.h"
@@ -32,6 +33,86 @@ std::vector<std::string> PickList(const CommandContext& ctx, const char* flag,
   return config.value_or(std::vector<std::string>{});
 }
 
+// Whether a flag's value came only from its environment twin (not the command line):
+// the variable is set and the flag holds exactly its value.
+bool FromEnvOnly(const CommandContext& ctx, const EnvLookup& env, const char* flag,
+                 const char* var) {
+  if (!ctx.IsSet(flag)) {
+    return false;
+  }
+  const std::optional<std::string> value = env(var);
+  if (!value.has_value() || value->empty()) {
+    return false;
+  }
+  for (const FlagSpec* spec : FlagsInScope(ctx.path())) {
+    if (spec->name == flag && spec->type == FlagType::kBool) {
+      Result<bool> b = ParseBool(*value);
+      return b.ok() && *b == ctx.GetBool(flag);
+    }
+  }
+  return *value == ctx.GetString(flag);
+}
+
+// A string signing setting: the flag (unless it came only from the environment while
+// --attest is off), else the config value when attesting.
+std::string SigningText(const CommandContext& ctx, const EnvLookup& env, bool attest,
+                        const char* flag, const char* var, const std::string& config) {
+  if (ctx.IsSet(flag)) {
+    if (!attest && var != nullptr && FromEnvOnly(ctx, env, flag, var)) {
+      log::Debug("ignoring signing setting from the environment without --attest",
+                 {{"variable", var}});
+      return "";
+    }
+    return ctx.GetString(flag);
+  }
+  return attest ? config : "";
+}
+
+Result<std::optional<std::int64_t>> SourceDateEpoch(const EnvLookup& env) {
+  const std::optional<std::string> value = env("SOURCE_DATE_EPOCH");
+  if (!value.has_value() || value->empty()) {
+    return std::optional<std::int64_t>();
+  }
+  if (value->size() > 12 || value->find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidRequestError("SOURCE_DATE_EPOCH \"" + *value +
+                               "\": must be a non-negative integer (seconds since 1970-01-01 UTC)");
+  }
+  return std::optional<std::int64_t>(std::stoll(*value));
+}
+
+// The signing settings: flags, their environment twins and spec.bundle.attestation.
+// Settings from the environment or the config file only apply when attesting; a
+// signing flag on the command line without --attest is an error (client side).
+Result<client::BundleAttestRequest> AttestFromFlags(const CommandContext& ctx,
+                                                    const client::BundleConfig& cfg,
+                                                    const EnvLookup& env) {
+  client::BundleAttestRequest a;
+  a.attest = ctx.IsSet("attest") ? ctx.GetBool("attest") : cfg.attestation_enabled.value_or(false);
+  a.signing_key = SigningText(ctx, env, a.attest, "signing-key", nullptr, cfg.signing_key);
+  if (ctx.IsSet("tlog-upload")) {
+    a.tlog_upload = ctx.GetBool("tlog-upload");
+  }
+  // The OIDC token is never read from the config file.
+  a.identity_token = SigningText(ctx, env, a.attest, "identity-token", "COSIGN_IDENTITY_TOKEN", "");
+  a.fulcio_url = SigningText(ctx, env, a.attest, "fulcio-url", "AICR_FULCIO_URL", cfg.fulcio_url);
+  a.rekor_url = SigningText(ctx, env, a.attest, "rekor-url", "AICR_REKOR_URL", cfg.rekor_url);
+  a.signing_config = SigningText(ctx, env, a.attest, "signing-config", "AICR_SIGNING_CONFIG", "");
+  a.certificate_identity_regexp = SigningText(ctx, env, a.attest, "certificate-identity-regexp",
+                                              nullptr, cfg.certificate_identity_regexp);
+  if (ctx.IsSet("oidc-device-flow")) {
+    a.oidc_device_flow =
+        ctx.GetBool("oidc-device-flow") &&
+        (a.attest || !FromEnvOnly(ctx, env, "oidc-device-flow", "AICR_OIDC_DEVICE_FLOW"));
+  } else if (a.attest) {
+    a.oidc_device_flow = cfg.oidc_device_flow.value_or(false);
+  }
+  a.assume_yes = ctx.GetBool("yes");
+  if (a.attest) {
+    AICR_ASSIGN_OR_RETURN(a.source_date_epoch, SourceDateEpoch(env));
+  }
+  return a;
+}
+
 Result<client::BundleRequest> RequestFromFlags(const CommandContext& ctx, std::string* output_dir) {
   client::BundleConfig cfg;
   std::string recipe_output;
@@ -51,10 +132,16 @@ Result<client::BundleRequest> RequestFromFlags(const CommandContext& ctx, std::s
   req.recipe = Pick(ctx, "recipe", cfg.input_recipe, recipe_output);
   req.data_dir = ctx.GetString("data");
   *output_dir = Pick(ctx, "output", cfg.output_target, ".");
-  if (output_dir->rfind("oci://", 0) == 0) {
-    return InvalidRequestError("--output " + *output_dir +
-                               ": oci:// output is not supported by this build; write a "
-                               "directory and push it with your registry tooling");
+  const EnvLookup env = ProcessEnv();
+  AICR_ASSIGN_OR_RETURN(req.attestation, AttestFromFlags(ctx, cfg, env));
+  req.publish.output = *output_dir;
+  req.publish.image_refs = Pick(ctx, "image-refs", cfg.output_image_refs);
+  req.publish.plain_http =
+      ctx.IsSet("plain-http") ? ctx.GetBool("plain-http") : cfg.plain_http.value_or(false);
+  req.publish.insecure_tls =
+      ctx.IsSet("insecure-tls") ? ctx.GetBool("insecure-tls") : cfg.insecure_tls.value_or(false);
+  if (client::IsOciOutput(*output_dir)) {
+    *output_dir = client::kOciLocalBundleDir;
   }
   bundler::BundleOptions& o = req.options;
   o.deployer = Pick(ctx, "deployer", cfg.deployer, "helm");
@@ -109,14 +196,26 @@ Status RunBundle(CommandContext& ctx) {
   std::string output_dir;
   AICR_ASSIGN_OR_RETURN(client::BundleRequest req, RequestFromFlags(ctx, &output_dir));
   client::Client cli(ClientOptions(ctx));
-  AICR_ASSIGN_OR_RETURN(bundler::BundleOutput out, cli.Bundle(req));
+  AICR_ASSIGN_OR_RETURN(client::BundleRunResult run, cli.BundleAndPublish(req));
+  const bundler::BundleOutput& out = run.bundle;
   for (const auto& warning : out.warnings) {
     log::Warn(warning);
   }
-  AICR_RETURN_IF_ERROR(cli.PublishBundle(out, output_dir));
+  output_dir = run.output_dir;
   ctx.out() << "Bundle written to " << output_dir << " (" << out.result_type
             << "): " << out.plan.folders.size() << " folders, " << out.tree.files().size()
             << " files, " << out.tree.TotalBytes() << " bytes\n";
+  if (run.attested) {
+    ctx.out() << "Attestation: " << client::kBundleAttestationPath << "\n";
+  }
+  if (run.pushed.has_value()) {
+    ctx.out() << "Pushed " << run.pushed->tagged << "\n";
+    ctx.out() << "Digest: " << run.pushed->pinned << "\n";
+    if (!run.pushed->referrer_digest.empty()) {
+      ctx.out() << "Signature referrer: " << run.pushed->referrer_digest << "\n";
+    }
+    return OkStatus();
+  }
   if (req.options.deployer == "helmfile") {
     ctx.out() << "Next: cd " << output_dir << " && helmfile diff && helmfile apply\n";
   } else {
@@ -144,8 +243,10 @@ CommandSpec BundleCommand() {
       FlagSpec{.name = "output",
                .shorts = {'o'},
                .default_value = ".",
-               .usage = "output directory (an existing one may hold only a previous bundle)",
-               .value_name = "DIR"},
+               .usage = "output directory (an existing one may hold only a previous bundle) or "
+                        "oci://registry/repository[:tag] (also written to ./bundle; default tag: "
+                        "the aicr version)",
+               .value_name = "DIR|OCI"},
       FlagSpec{.name = "deployer",
                .shorts = {'d'},
                .default_value = "helm",
@@ -208,6 +309,60 @@ CommandSpec BundleCommand() {
                .usage = "name of the OCI source of an oci:// flux bundle (flux only; default "
                         "aicr-bundle)",
                .value_name = "NAME"},
+      FlagSpec{.name = "attest",
+               .type = FlagType::kBool,
+               .usage = "sign the bundle: attestation/bundle-attestation.sigstore.json (in-toto "
+                        "SLSA provenance over checksums.txt)"},
+      FlagSpec{.name = "signing-key",
+               .usage = "local PEM private key (file://PATH or PATH; ECDSA P-256 or Ed25519); "
+                        "KMS URIs are not supported in this build",
+               .value_name = "KEY"},
+      FlagSpec{.name = "tlog-upload",
+               .type = FlagType::kBool,
+               .default_value = "true",
+               .usage = "upload to a transparency log; must be false with a local key (offline "
+                        "signing)"},
+      FlagSpec{.name = "identity-token",
+               .env = "COSIGN_IDENTITY_TOKEN",
+               .usage = "OIDC identity token for keyless signing (not supported in this build)",
+               .value_name = "TOKEN"},
+      FlagSpec{.name = "oidc-device-flow",
+               .type = FlagType::kBool,
+               .env = "AICR_OIDC_DEVICE_FLOW",
+               .usage = "use the OIDC device flow for keyless signing (not supported in this "
+                        "build)"},
+      FlagSpec{.name = "fulcio-url",
+               .env = "AICR_FULCIO_URL",
+               .usage = "Fulcio certificate authority URL (https, no credentials)",
+               .value_name = "URL"},
+      FlagSpec{.name = "rekor-url",
+               .env = "AICR_REKOR_URL",
+               .usage = "Rekor transparency log URL (https, no credentials; not with "
+                        "--signing-config)",
+               .value_name = "URL"},
+      FlagSpec{.name = "signing-config",
+               .env = "AICR_SIGNING_CONFIG",
+               .usage = "Sigstore signing config file (not with --rekor-url)",
+               .value_name = "FILE"},
+      FlagSpec{.name = "certificate-identity-regexp",
+               .usage = "identity pattern of the binary attestation (must begin with "
+                        "https://github.com/NVIDIA/aicr/)",
+               .value_name = "REGEXP"},
+      FlagSpec{.name = "yes",
+               .aliases = {"assume-yes"},
+               .type = FlagType::kBool,
+               .env = "AICR_ASSUME_YES",
+               .usage = "skip the identity-disclosure prompt of interactive signing"},
+      FlagSpec{.name = "insecure-tls",
+               .type = FlagType::kBool,
+               .usage = "skip registry TLS certificate verification (oci:// output)"},
+      FlagSpec{.name = "plain-http",
+               .type = FlagType::kBool,
+               .usage = "talk to the registry over plain http (oci:// output)"},
+      FlagSpec{.name = "image-refs",
+               .usage = "write the pushed digest reference to FILE (oci:// output; mode 0600, "
+                        "outside the bundle)",
+               .value_name = "FILE"},
       FlagSpec{.name = "kubeconfig",
                .shorts = {'k'},
                .usage = "kubeconfig for cm:// recipe inputs (default: KUBECONFIG, in-cluster, "
@@ -223,6 +378,14 @@ CommandSpec BundleCommand() {
           "(helm) or helmfile.yaml (helmfile), recipe.yaml, bundle-info.yaml and\n"
           "checksums.txt. Every check runs before anything is written; an existing\n"
           "output directory is replaced only once the new bundle has been verified.\n"
+          "\n"
+          "--attest signs the bundle offline with a local key (--signing-key file://key.pem\n"
+          "--tlog-upload=false); keyless and KMS signing are not supported in this build.\n"
+          "The provenance records a random invocationId and the current time; with\n"
+          "SOURCE_DATE_EPOCH set it omits the invocationId and uses that time instead, so\n"
+          "signing is reproducible. -o oci://registry/repository[:tag] writes the bundle to\n"
+          "./bundle and pushes it (argocd-helm: as a Helm chart), the signature attached as\n"
+          "a referrer.\n"
           "\n"
           "    aicr recipe --service eks --accelerator h100 --intent training -o recipe.yaml\n"
           "    aicr bundle -r recipe.yaml -o ./bundle \\\n"

@@ -98,6 +98,11 @@ Result<ParsedFlags> RequestFromFlags(const CommandContext& ctx) {
   AICR_ASSIGN_OR_RETURN(req.phases, client::ParsePhases(PickList(ctx, "phase", cfg.phases)));
   req.fail_fast = PickBool(ctx, "fail-fast", cfg.fail_fast);
   req.no_cluster = PickBool(ctx, "no-cluster", cfg.no_cluster);
+  req.emit_attestation = Pick(ctx, "emit-attestation", cfg.attestation_out);
+  req.evidence_full = ctx.GetBool("full");
+  if (req.evidence_full && req.emit_attestation.empty()) {
+    return InvalidRequestError("--full applies to --emit-attestation only");
+  }
 
   validator::RunConfig& run = req.run;
   run.version = GetBuildInfo().version;
@@ -314,6 +319,13 @@ CommandSpec ValidateCommand() {
       Flag({.name = "data",
             .usage = "external data directory layered over the embedded catalogue",
             .value_name = "DIR"}),
+      Flag({.name = "emit-attestation",
+            .usage = "write a recipe evidence bundle (summary-bundle/ and pointer.yaml) to "
+                     "this new or empty directory (or spec.validate.evidence.attestation.out)",
+            .value_name = "DIR"}),
+      Flag({.name = "full",
+            .type = FlagType::kBool,
+            .usage = "evidence carries the raw snapshot and CTRF reports (no redaction)"}),
       Flag({.name = "aks-gpu-pools",
             .env = "AICR_AKS_GPU_POOLS_PATH",
             .usage = "`az aks nodepool list -o json` dump for a live capture",
@@ -339,9 +351,14 @@ CommandSpec ValidateCommand() {
           "(or markdown, html). Without --snapshot a snapshot is captured live first.\n"
           "With --no-cluster nothing contacts a cluster and every check is reported as\n"
           "skipped. Exit 8 when a check failed (with --fail-on-error), 5 on timeout.\n"
+          "With --emit-attestation DIR the run is also recorded as recipe evidence:\n"
+          "DIR/summary-bundle/ (in-toto statement, canonical recipe, redacted snapshot,\n"
+          "CycloneDX BOM, CTRF per phase, manifest.json) and DIR/pointer.yaml; sign it\n"
+          "with `aicr evidence publish` and check it with `aicr evidence verify`.\n"
           "\n"
           "    aicr validate -r recipe.yaml -s snapshot.yaml --no-cluster\n"
-          "    aicr validate -r recipe.yaml -s snapshot.yaml --phase deployment -o report.json\n",
+          "    aicr validate -r recipe.yaml -s snapshot.yaml --phase deployment -o report.json\n"
+          "    aicr validate -r recipe.yaml -s snapshot.yaml --emit-attestation ./evidence\n",
       .flags = std::move(flags),
       .handler = RunValidate,
   };

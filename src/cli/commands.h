@@ -26,6 +26,15 @@ CommandSpec BundleCommand();
 /// `aicr diff -b <snapshot> --target <snapshot>`.
 CommandSpec DiffCommand();
 
+/// `aicr verify <bundle-dir>`.
+CommandSpec VerifyCommand();
+
+/// `aicr verify-blob <artifact> --bundle FILE`.
+CommandSpec VerifyBlobCommand();
+
+/// `aicr evidence digest|verify|publish`.
+CommandSpec EvidenceCommand();
+
 /// `aicr completion bash|fish|zsh`.
 CommandSpec CompletionCommand();
 

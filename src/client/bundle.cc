@@ -1,5 +1,7 @@
-// Client::Bundle: the `aicr bundle` entry of the facade.
+// Client::Bundle and Client::BundleAndPublish: the `aicr bundle` entries of the
+// facade (in-memory pipeline; preconditions, signing, write and OCI push).
 
+#include <optional>
 #include <utility>
 
 #include "base/status_macros.h"
@@ -10,7 +12,11 @@
 
 namespace aicr::client {
 
-Result<bundler::BundleOutput> Client::Bundle(const BundleRequest& request) const {
+namespace {
+
+// The recipe of a bundle request: the parsed body, or the source read and decoded.
+Result<recipe::RecipeResult> LoadRecipe(const BundleRequest& request,
+                                        const Client::Options& options) {
   serialize::Value doc;
   std::string context = "recipe (request body)";
   if (request.recipe_document.has_value()) {
@@ -20,8 +26,8 @@ Result<bundler::BundleOutput> Client::Bundle(const BundleRequest& request) const
       return InvalidRequestError("required flag --recipe not set");
     }
     serialize::InputOptions in;
-    in.configmaps = options_.configmaps;
-    in.cancel = options_.cancel;
+    in.configmaps = options.configmaps;
+    in.cancel = options.cancel;
     in.kind = "recipe";
     Result<std::string> bytes = serialize::ReadInput(request.recipe, in);
     if (!bytes.ok()) {
@@ -38,18 +44,69 @@ Result<bundler::BundleOutput> Client::Bundle(const BundleRequest& request) const
   if (!result.ok()) {
     return result.status().WithContext(context);
   }
+  return result;
+}
+
+}  // namespace
+
+Result<bundler::BundleOutput> Client::Bundle(const BundleRequest& request) const {
+  AICR_ASSIGN_OR_RETURN(recipe::RecipeResult result, LoadRecipe(request, options_));
+  return MakeBundle(request, result);
+}
+
+Result<bundler::BundleOutput> Client::MakeBundle(const BundleRequest& request,
+                                                 const recipe::RecipeResult& result) const {
   AICR_ASSIGN_OR_RETURN(const catalog::DataProvider* provider, Provider(request.data_dir));
   AICR_ASSIGN_OR_RETURN(std::shared_ptr<const recipe::Store> store, recipe::GetStore(*provider));
   bundler::BundleOptions options = request.options;
   if (options.aicr_version.empty()) {
     options.aicr_version = options_.version;
   }
-  return bundler::MakeBundle(*result, *store, options);
+  return bundler::MakeBundle(result, *store, options);
 }
 
 Status Client::PublishBundle(const bundler::BundleOutput& bundle,
                              const std::string& output_dir) const {
   return bundler::PublishBundle(bundle.tree, output_dir);
+}
+
+Result<BundleRunResult> Client::BundleAndPublish(const BundleRequest& request) const {
+  // Every precondition first: nothing below may run (or write) when one fails.
+  AICR_ASSIGN_OR_RETURN(std::optional<BundleSigner> signer,
+                        PrepareBundleSigner(request.attestation));
+  const std::string version =
+      request.options.aicr_version.empty() ? options_.version : request.options.aicr_version;
+  AICR_ASSIGN_OR_RETURN(std::optional<OciPublishPlan> oci,
+                        PrepareOciPublish(request.publish, request.options.deployer, version));
+  if (!oci.has_value() && request.publish.output.empty()) {
+    return InvalidRequestError("--output must not be empty");
+  }
+
+  AICR_ASSIGN_OR_RETURN(recipe::RecipeResult result, LoadRecipe(request, options_));
+  BundleRunResult run;
+  AICR_ASSIGN_OR_RETURN(run.bundle, MakeBundle(request, result));
+  run.output_dir = oci.has_value() ? oci->local_dir : request.publish.output;
+  if (oci.has_value()) {
+    AICR_RETURN_IF_ERROR(CheckOciTree(*oci, run.bundle.tree));
+  }
+  if (signer.has_value()) {
+    BundleProvenanceInputs inputs;
+    inputs.recipe = result.criteria.value_or(recipe::Criteria{}).ToString();
+    inputs.external_data = !request.data_dir.empty();
+    for (const auto& component : run.bundle.plan.components) {
+      inputs.components.push_back(component.name);
+    }
+    inputs.output_dir = run.output_dir;
+    inputs.tool_version = version;
+    AICR_RETURN_IF_ERROR(AttestBundleTree(*signer, inputs, &run.bundle.tree).status());
+    run.attested = true;
+  }
+  AICR_RETURN_IF_ERROR(PublishBundle(run.bundle, run.output_dir));
+  if (oci.has_value()) {
+    AICR_ASSIGN_OR_RETURN(OciPublishResult pushed, PushBundleTree(*oci, run.bundle.tree, version));
+    run.pushed = std::move(pushed);
+  }
+  return run;
 }
 
 }  // namespace aicr::client

@@ -9,6 +9,7 @@
 namespace aicr::client {
 namespace {
 
+using config_fields::Bool;
 using config_fields::CheckKeys;
 using config_fields::List;
 using config_fields::Text;
@@ -75,13 +76,9 @@ Result<BundleConfig> DecodeBundleConfig(const Value& bundle) {
     const std::string p = root + ".output";
     AICR_RETURN_IF_ERROR(CheckKeys(*o, p, {"target", "imageRefs"}));
     AICR_ASSIGN_OR_RETURN(out.output_target, Text(*o, "target", p));
-    AICR_ASSIGN_OR_RETURN(const std::string refs, Text(*o, "imageRefs", p));
-    if (!refs.empty()) {
+    AICR_ASSIGN_OR_RETURN(out.output_image_refs, Text(*o, "imageRefs", p));
+    if (!out.output_image_refs.empty() && out.output_target.rfind("oci://", 0) != 0) {
       return InvalidRequestError("config " + p + ".imageRefs: only valid with an oci:// target");
-    }
-    if (out.output_target.rfind("oci://", 0) == 0) {
-      return InvalidRequestError("config " + p +
-                                 ".target: oci:// output is not supported by this build");
     }
   }
   if (const Value* d = bundle.Find("deployment"); d != nullptr && !d->is_null()) {
@@ -127,11 +124,19 @@ Result<BundleConfig> DecodeBundleConfig(const Value& bundle) {
     AICR_RETURN_IF_ERROR(CheckKeys(*a, p,
                                    {"enabled", "certificateIdentityRegexp", "oidcDeviceFlow",
                                     "fulcioURL", "rekorURL", "signingKey"}));
-    AICR_RETURN_IF_ERROR(
-        RejectTrue(*a, "enabled", p, "bundle attestation is not supported by this build"));
+    AICR_ASSIGN_OR_RETURN(out.attestation_enabled, Bool(*a, "enabled", p));
+    AICR_ASSIGN_OR_RETURN(out.certificate_identity_regexp,
+                          Text(*a, "certificateIdentityRegexp", p));
+    AICR_ASSIGN_OR_RETURN(out.oidc_device_flow, Bool(*a, "oidcDeviceFlow", p));
+    AICR_ASSIGN_OR_RETURN(out.fulcio_url, Text(*a, "fulcioURL", p));
+    AICR_ASSIGN_OR_RETURN(out.rekor_url, Text(*a, "rekorURL", p));
+    AICR_ASSIGN_OR_RETURN(out.signing_key, Text(*a, "signingKey", p));
   }
   if (const Value* r = bundle.Find("registry"); r != nullptr && !r->is_null()) {
-    AICR_RETURN_IF_ERROR(CheckKeys(*r, root + ".registry", {"insecureTLS", "plainHTTP"}));
+    const std::string p = root + ".registry";
+    AICR_RETURN_IF_ERROR(CheckKeys(*r, p, {"insecureTLS", "plainHTTP"}));
+    AICR_ASSIGN_OR_RETURN(out.insecure_tls, Bool(*r, "insecureTLS", p));
+    AICR_ASSIGN_OR_RETURN(out.plain_http, Bool(*r, "plainHTTP", p));
   }
   return out;
 }

@@ -3,8 +3,9 @@
 /// \file
 /// `spec.bundle` of the `--config` file (aicr-cli-and-api §4): bundle inputs,
 /// output, deployment and scheduling settings. A CLI flag always wins; a list or
-/// map flag replaces the config value. Attestation and registry settings belong
-/// to later features and are rejected when they ask for anything.
+/// map flag replaces the config value. Attestation settings feed the same signing
+/// rules as the flags (client/bundle_attest.h); the OIDC token is never read from
+/// the file.
 
 #include <cstdint>
 #include <optional>
@@ -35,12 +36,23 @@ struct BundleConfig {
   std::optional<std::int64_t> nodes;
   std::string storage_class;
   std::string shared_storage_class;
+  std::string output_image_refs;  ///< output.imageRefs
+  /// attestation.*
+  std::optional<bool> attestation_enabled;
+  std::string certificate_identity_regexp;
+  std::optional<bool> oidc_device_flow;
+  std::string fulcio_url;
+  std::string rekor_url;
+  std::string signing_key;
+  /// registry.*
+  std::optional<bool> insecure_tls;
+  std::optional<bool> plain_http;
 };
 
 /// Decodes `spec.bundle` (null → empty). INVALID_REQUEST naming the spec path for
-/// an unknown field, a wrong type, or a setting this build does not support yet
-/// (`deployment.vendorCharts: true`,
-/// `output.imageRefs`, `attestation.enabled: true`, an `oci://` output target).
+/// an unknown field, a wrong type, a setting this build does not support yet
+/// (`deployment.vendorCharts: true`), or `output.imageRefs` without an `oci://`
+/// output target.
 Result<BundleConfig> DecodeBundleConfig(const serialize::Value& bundle);
 
 }  // namespace aicr::client

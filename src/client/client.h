@@ -16,6 +16,8 @@
 #include "base/result.h"
 #include "bundler/bundler.h"
 #include "catalog/data_provider.h"
+#include "client/bundle_attest.h"
+#include "client/bundle_publish.h"
 #include "recipe/coverage.h"
 #include "recipe/result.h"
 #include "recipe/store.h"
@@ -96,6 +98,18 @@ struct BundleRequest {
   std::optional<serialize::Value> recipe_document;
   std::string data_dir;  ///< --data
   bundler::BundleOptions options;
+  /// Signing settings (`--attest` and friends); used by BundleAndPublish only.
+  BundleAttestRequest attestation;
+  /// Output target and OCI settings; used by BundleAndPublish only.
+  BundlePublishRequest publish;
+};
+
+/// What BundleAndPublish produced.
+struct BundleRunResult {
+  bundler::BundleOutput bundle;
+  std::string output_dir;                  ///< where the bundle was written
+  bool attested = false;                   ///< the attestation files were added
+  std::optional<OciPublishResult> pushed;  ///< oci:// outputs
 };
 
 class Client {
@@ -148,10 +162,22 @@ class Client {
   /// previous content is kept on any failure (bundler::PublishBundle).
   Status PublishBundle(const bundler::BundleOutput& bundle, const std::string& output_dir) const;
 
+  /// The whole `aicr bundle`: every signing and OCI precondition is checked first
+  /// (PrepareBundleSigner, PrepareOciPublish), before the recipe is read; then the
+  /// bundle is built in memory, attested when asked, written to
+  /// `request.publish.output` (or, for an oci:// output, to
+  /// `request.publish.local_dir`) and pushed. Errors keep their codes; on a failure
+  /// before the write nothing is written.
+  Result<BundleRunResult> BundleAndPublish(const BundleRequest& request) const;
+
   /// The provider for `data_dir` (the embedded one when empty), cached per process.
   Result<const catalog::DataProvider*> Provider(const std::string& data_dir) const;
 
  private:
+  /// Loads the catalogue of `request.data_dir` and runs the bundle pipeline.
+  Result<bundler::BundleOutput> MakeBundle(const BundleRequest& request,
+                                           const recipe::RecipeResult& result) const;
+
   Options options_;
   std::shared_ptr<serialize::ConfigMapStore> owned_configmaps_;
 };

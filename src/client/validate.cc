@@ -12,6 +12,9 @@
 #include "client/config_fields.h"
 #include "client/snapshot_loader.h"
 #include "constraints/snapshot_eval.h"
+#include "evidence/builder.h"
+#include "evidence/canonical.h"
+#include "evidence/writer.h"
 #include "k8s/in_cluster.h"
 #include "recipe/result.h"
 #include "serialize/input.h"
@@ -219,6 +222,9 @@ Result<ValidateResult> Validate(const Client& client, const ValidateRequest& req
   if (request.no_cluster && request.snapshot.empty()) {
     return InvalidRequestError("--no-cluster requires --snapshot (a live capture needs a cluster)");
   }
+  if (!request.emit_attestation.empty()) {
+    AICR_RETURN_IF_ERROR(evidence::CheckOutputDir(request.emit_attestation));
+  }
   const Clock& clock = request.clock != nullptr ? *request.clock : Clock::Real();
   AICR_ASSIGN_OR_RETURN(LoadedRecipe recipe, LoadRecipe(client, request));
 
@@ -316,6 +322,7 @@ Result<ValidateResult> Validate(const Client& client, const ValidateRequest& req
                            validator::ctrf::kSkippedNoCluster);
       }
       reports.push_back(builder.Build());
+      result.phase_reports.emplace_back(p.phase, reports.back());
     }
   } else {
     AICR_ASSIGN_OR_RETURN(std::shared_ptr<const k8s::Client> cluster, ConnectCluster(request));
@@ -342,6 +349,7 @@ Result<ValidateResult> Validate(const Client& client, const ValidateRequest& req
           {{"phase", std::string(validator::PhaseName(o.phase))},
            {"status",
             std::string(validator::ctrf::StatusName(validator::ctrf::PhaseStatus(o.report)))}});
+      result.phase_reports.emplace_back(o.phase, o.report);
       reports.push_back(std::move(o.report));
     }
   }
@@ -351,6 +359,25 @@ Result<ValidateResult> Validate(const Client& client, const ValidateRequest& req
     if (validator::ctrf::IsFailingStatus(t.status)) {
       ++result.failing;
     }
+  }
+  if (!request.emit_attestation.empty()) {
+    evidence::EvidenceInputs in;
+    in.recipe_yaml = recipe.yaml;
+    in.recipe = recipe.result;
+    in.snapshot = snapshot;
+    in.phase_reports = result.phase_reports;
+    in.aicr_version = request.run.version;
+    in.catalog_version = catalog.metadata.version;
+    in.validator_images = evidence::ImagesOf(result.plan);
+    in.attested_at = clock.Now();
+    in.full = request.evidence_full;
+    AICR_ASSIGN_OR_RETURN(const evidence::EvidenceBundle bundle, evidence::BuildEvidence(in));
+    AICR_RETURN_IF_ERROR(evidence::WriteEvidenceDir(request.emit_attestation, bundle));
+    result.evidence_recipe = bundle.recipe_name;
+    result.evidence_digest = bundle.subject_digest;
+    log::Info("recipe evidence written", {{"dir", request.emit_attestation},
+                                          {"recipe", bundle.recipe_name},
+                                          {"digest", "sha256:" + bundle.subject_digest}});
   }
   return result;
 }
@@ -431,10 +458,22 @@ Result<ValidateConfig> DecodeValidateConfig(const serialize::Value& section) {
     AICR_ASSIGN_OR_RETURN(cfg.timeout, Text(exec, "timeout", p));
   }
   if (const Value& evidence = Section(section, "evidence"); !evidence.is_null()) {
-    const serialize::Mapping* m = evidence.if_mapping();
-    if (m == nullptr || !m->empty()) {
-      return InvalidRequestError("config " + root +
-                                 ".evidence: evidence and attestation are not supported yet");
+    const std::string p = root + ".evidence";
+    AICR_RETURN_IF_ERROR(CheckKeys(evidence, p, {"cncf", "attestation"}));
+    if (!Section(evidence, "cncf").is_null()) {
+      return InvalidRequestError("config " + p +
+                                 ".cncf: CNCF conformance evidence is not supported yet");
+    }
+    if (const Value& att = Section(evidence, "attestation"); !att.is_null()) {
+      const std::string ap = p + ".attestation";
+      AICR_RETURN_IF_ERROR(CheckKeys(att, ap, {"out", "bom", "push", "plainHTTP", "insecureTLS"}));
+      for (const char* key : {"bom", "push", "plainHTTP", "insecureTLS"}) {
+        if (!Section(att, key).is_null()) {
+          return InvalidRequestError("config " + ap + "." + key +
+                                     " is not supported yet; push with aicr evidence publish");
+        }
+      }
+      AICR_ASSIGN_OR_RETURN(cfg.attestation_out, Text(att, "out", ap));
     }
   }
   return cfg;

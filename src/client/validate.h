@@ -15,6 +15,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/cancel.h"
@@ -52,6 +53,12 @@ struct ValidateRequest {
   bool fail_fast = false;
   /// Dry run: no cluster contact; every selected check is reported skipped.
   bool no_cluster = false;
+  /// `--emit-attestation`: directory receiving the recipe evidence bundle
+  /// (`summary-bundle/` and `pointer.yaml`); "" = none. Must not exist or be empty
+  /// (checked before any work).
+  std::string emit_attestation;
+  /// `--full`: the evidence carries the raw snapshot and CTRF (no redaction).
+  bool evidence_full = false;
   /// Validator Job settings (namespace, pull secrets, tolerations, skip checks,
   /// no_cleanup, fail_fast is taken from `fail_fast` above).
   validator::RunConfig run;
@@ -105,13 +112,19 @@ struct ValidateResult {
   std::string run_id;  ///< live capture / Jobs; "" in no-cluster mode
   /// Tests that are failed or other (they fail the run under `--fail-on-error`).
   std::size_t failing = 0;
+  /// Each phase's own report, in run order.
+  std::vector<std::pair<validator::Phase, validator::ctrf::Report>> phase_reports;
+  /// The recipe's name and canonical digest (hex) when evidence was written.
+  std::string evidence_recipe;
+  std::string evidence_digest;
 };
 
 /// Runs `aicr validate` (see the file comment). Errors: INVALID_REQUEST for a
 /// missing recipe, `--no-cluster` without `--snapshot`, a readiness failure
 /// (ReadinessGate), a declared check that does not resolve, or a skip list
 /// (`run.skip_checks`) naming a check the catalogue lacks or emptying a selected
-/// phase (both checked before any cluster work); read and parse errors
+/// phase (both checked before any cluster work), or a non-empty
+/// `emit_attestation` directory (checked first); read and parse errors
 /// of the inputs; the live capture's and RunValidators' errors (TIMEOUT, CANCELED,
 /// UNAUTHORIZED, ...). Failing checks are not an error here: see `failing`.
 Result<ValidateResult> Validate(const Client& client, const ValidateRequest& request);
@@ -140,11 +153,12 @@ struct ValidateConfig {
   std::optional<bool> no_cluster;                                   ///< execution.noCluster
   std::optional<bool> no_cleanup;                                   ///< execution.noCleanup
   std::string timeout;                                              ///< execution.timeout
+  std::string attestation_out;                                      ///< evidence.attestation.out
 };
 
 /// Decodes `spec.validate` (null = all absent). INVALID_REQUEST naming the spec
-/// path for an unknown field or a wrong type, and for a non-empty `evidence`
-/// section (evidence and attestation are not supported yet).
+/// path for an unknown field or a wrong type, and for `evidence.cncf` or any
+/// `evidence.attestation` field but `out` (not supported yet).
 Result<ValidateConfig> DecodeValidateConfig(const serialize::Value& section);
 
 /// Parses `--phase` values: deployment, performance, conformance or all (all, or

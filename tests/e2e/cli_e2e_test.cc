@@ -163,7 +163,8 @@ TEST(CliE2ETest, BashCompletionWorksInBash) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   };
-  EXPECT_EQ(complete({"aicr", ""}), "bundle completion diff query recipe snapshot validate\n");
+  EXPECT_EQ(complete({"aicr", ""}),
+            "bundle completion diff evidence query recipe snapshot validate verify verify-blob\n");
   EXPECT_EQ(complete({"aicr", "recipe", "--gp"}), "--gpu\n");
   EXPECT_EQ(complete({"aicr", "recipe", "-t", ""}), "json table yaml\n");
   EXPECT_EQ(complete({"aicr", "completion", ""}), "bash fish zsh\n");

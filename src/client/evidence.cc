@@ -1,0 +1,153 @@
+// Client-side `aicr evidence`: the recipe digest, verification and key signing.
+
+#include "client/evidence.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "attest/keys.h"
+#include "base/status_macros.h"
+#include "evidence/canonical.h"
+#include "evidence/manifest.h"
+#include "evidence/oci_transport.h"
+#include "evidence/sign.h"
+#include "recipe/result.h"
+#include "serialize/input.h"
+#include "serialize/yaml_reader.h"
+
+namespace aicr::client {
+
+Result<std::string> EvidenceDigest(const Client& client, const EvidenceDigestRequest& request) {
+  if (request.recipe.empty()) {
+    return InvalidRequestError("required flag --recipe not set");
+  }
+  serialize::InputOptions in;
+  in.configmaps = client.configmaps();
+  in.cancel = request.cancel;
+  in.kind = "recipe";
+  Result<std::string> bytes = serialize::ReadInput(request.recipe, in);
+  if (!bytes.ok()) {
+    return bytes.status().WithContext("recipe");
+  }
+  const std::string context = "recipe \"" + request.recipe + "\"";
+  Result<serialize::Value> doc = serialize::ParseYaml(*bytes);
+  if (!doc.ok()) {
+    return doc.status().WithContext(context);
+  }
+  if (Result<recipe::RecipeResult> r = recipe::RecipeResultFromValue(*doc); !r.ok()) {
+    return r.status().WithContext(context);
+  }
+  Result<std::string> hex = evidence::RecipeDigestHex(*bytes);
+  if (!hex.ok()) {
+    return hex.status().WithContext(context);
+  }
+  return "sha256:" + *hex;
+}
+
+Result<evidence::EvidenceReport> VerifyEvidence(const Client& client,
+                                                const EvidenceVerifyRequest& request) {
+  (void)client;
+  namespace fs = std::filesystem;
+  evidence::VerifyOptions options;
+  if (!request.key.empty()) {
+    AICR_ASSIGN_OR_RETURN(options.key, attest::LoadPublicKey(request.key));
+  }
+  if (request.cancel.IsCanceled()) {
+    return CanceledError("evidence verify canceled");
+  }
+  oci::RegistryOptions registry;
+  registry.plain_http = request.plain_http;
+  registry.insecure_tls = request.insecure_tls;
+  registry.cancel = &request.cancel;
+  std::string scratch;  // removed after verification
+  options.fetch_oci = [&](const std::string& ref) -> Result<std::string> {
+    AICR_ASSIGN_OR_RETURN(const oci::Reference parsed, oci::ParseReference(ref));
+    std::string tmpl = (fs::temp_directory_path() / "aicr-evidence-XXXXXX").string();
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    if (mkdtemp(buf.data()) == nullptr) {
+      return UnavailableError("create temporary directory: " + std::string(std::strerror(errno)));
+    }
+    scratch = buf.data();
+    const std::string dest = scratch + "/bundle";
+    AICR_RETURN_IF_ERROR(evidence::PullEvidence(parsed, dest, registry));
+    return dest;
+  };
+  Result<evidence::EvidenceReport> report =
+      evidence::VerifyEvidence(request.input, options, request.allow_unpinned_tag);
+  if (!scratch.empty()) {
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+    if (report.ok()) {
+      report->bundle_dir = request.input;
+    }
+  }
+  return report;
+}
+
+Status EvidenceVerdictStatus(const evidence::EvidenceReport& report) {
+  switch (report.exit) {
+    case evidence::kVerdictValid:
+      return OkStatus();
+    case evidence::kVerdictRecordedFailures:
+      return InvalidRequestError("evidence is valid but records failed checks: " +
+                                 report.failure_hint);
+    case evidence::kVerdictInvalid:
+      return InvalidRequestError("evidence is invalid (" + report.failure_class +
+                                 "): " + report.failure_hint);
+    default:
+      break;
+  }
+  if (report.failure_class == "transient") {
+    return TimeoutError("evidence verification incomplete: " + report.failure_hint);
+  }
+  if (report.failure_class == "canceled") {
+    return CanceledError("evidence verification canceled");
+  }
+  return InvalidRequestError("evidence verification reached no verdict (" + report.failure_class +
+                             "): " + report.failure_hint);
+}
+
+Result<EvidencePublishResult> PublishEvidence(const Client& client,
+                                              const EvidencePublishRequest& request) {
+  (void)client;
+  namespace fs = std::filesystem;
+  if (request.signing_key.empty()) {
+    return UnavailableError(
+        "keyless signing is not supported in this build; pass --signing-key file://KEY.pem");
+  }
+  const fs::path summary = fs::path(request.dir) / evidence::kSummaryBundleDir;
+  std::error_code ec;
+  if (!fs::is_directory(summary, ec)) {
+    return NotFoundError("evidence directory \"" + request.dir + "\": no " +
+                         std::string(evidence::kSummaryBundleDir) +
+                         "/ (write one with aicr validate --emit-attestation)");
+  }
+  AICR_ASSIGN_OR_RETURN(const attest::PrivateKey key, attest::LoadSigningKey(request.signing_key));
+  // The bundle must be self-consistent before it is signed.
+  AICR_ASSIGN_OR_RETURN(const evidence::EvidenceReport report,
+                        evidence::VerifyEvidence(request.dir, evidence::VerifyOptions{}));
+  if (report.exit == evidence::kVerdictInvalid) {
+    return InvalidRequestError("evidence directory \"" + request.dir +
+                               "\" is invalid, refusing to sign (" + report.failure_class +
+                               "): " + report.failure_hint);
+  }
+  AICR_RETURN_IF_ERROR(evidence::SignSummaryBundle(summary.string(), key));
+  EvidencePublishResult out;
+  out.attestation_path = (summary / evidence::kAttestationFile).string();
+  if (!request.push.empty()) {
+    oci::RegistryOptions registry;
+    registry.plain_http = request.plain_http;
+    registry.insecure_tls = request.insecure_tls;
+    registry.cancel = &request.cancel;
+    AICR_ASSIGN_OR_RETURN(const evidence::EvidencePushResult pushed,
+                          evidence::PushEvidence(request.dir, request.push, registry));
+    out.pushed_ref = std::string(oci::kOciScheme) + pushed.pinned.String();
+  }
+  return out;
+}
+
+}  // namespace aicr::client
