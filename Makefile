@@ -23,7 +23,7 @@ test: deps
 
 bench: deps
 	cmake --preset release
-	cmake --build --preset release -j $(JOBS) --target aicr aicrd aicr_bench_startup aicr_bench_serialize aicr_bench_recipe aicr_bench_constraints aicr_bench_bundle aicr_bench_validate aicr_bench_snapshot aicr_bench_topology aicr_bench_oci aicr_test_apiserver
+	cmake --build --preset release -j $(JOBS) --target aicr aicrd aicr_bench_startup aicr_bench_serialize aicr_bench_recipe aicr_bench_constraints aicr_bench_bundle aicr_bench_validate aicr_bench_snapshot aicr_bench_topology aicr_bench_oci aicr_bench_attest aicr_test_apiserver
 	build/release/bench/aicr_bench_startup build/release/src/cli/aicr
 	build/release/bench/aicr_bench_serialize --benchmark_min_time=0.2
 	build/release/bench/aicr_bench_recipe --benchmark_min_time=0.1
@@ -31,6 +31,7 @@ bench: deps
 	mkdir -p out
 	build/release/src/cli/aicr recipe --service ocp --intent inference --platform nim -o out/bench-recipe.yaml
 	build/release/bench/aicr_bench_bundle build/release/src/cli/aicr out/bench-recipe.yaml
+	build/release/bench/aicr_bench_attest build/release/src/cli/aicr out/bench-recipe.yaml
 	build/release/bench/aicr_bench_validate build/release/src/cli/aicr
 	bash bench/load_bench.sh build/release/src/server/aicrd
 	build/release/bench/aicr_bench_snapshot build/release/src/cli/aicr
@@ -39,7 +40,7 @@ bench: deps
 
 fuzz: deps
 	cmake --preset fuzz
-	cmake --build --preset fuzz -j $(JOBS) --target aicr_fuzz_yaml aicr_fuzz_json aicr_fuzz_checksum aicr_fuzz_gotemplate aicr_fuzz_server_params aicr_fuzz_k8s_watch aicr_fuzz_snapshot aicr_fuzz_ctrf aicr_fuzz_validator_catalog
+	cmake --build --preset fuzz -j $(JOBS) --target aicr_fuzz_yaml aicr_fuzz_json aicr_fuzz_checksum aicr_fuzz_gotemplate aicr_fuzz_server_params aicr_fuzz_k8s_watch aicr_fuzz_snapshot aicr_fuzz_ctrf aicr_fuzz_validator_catalog aicr_fuzz_sigstore_bundle aicr_fuzz_tar aicr_fuzz_oci_manifest
 	bash scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)
 
 docs:

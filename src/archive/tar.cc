@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "archive/entry_path.h"
 #include "base/status_macros.h"
 
 namespace aicr::archive {
@@ -40,48 +41,6 @@ std::string QuoteName(std::string_view s) {
   }
   out += '"';
   return out;
-}
-
-/// Why `path` is not a canonical local path, or "" when it is.
-std::string PathProblem(std::string_view path) {
-  if (path.empty()) {
-    return "empty path";
-  }
-  if (path.size() > kMaxPathBytes) {
-    return "path longer than " + std::to_string(kMaxPathBytes) + " bytes";
-  }
-  if (path.front() == '/') {
-    return "absolute path";
-  }
-  for (const char c : path) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\') {
-      return "backslash in path";
-    }
-    if (u < 0x20 || u == 0x7f) {
-      return "control character in path";
-    }
-  }
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t slash = path.find('/', start);
-    const std::string_view seg = path.substr(
-        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-    if (seg.empty()) {
-      return "empty path segment";
-    }
-    if (seg == "..") {
-      return "\"..\" segment";
-    }
-    if (seg == ".") {
-      return "\".\" segment";
-    }
-    if (slash == std::string_view::npos) {
-      break;
-    }
-    start = slash + 1;
-  }
-  return "";
 }
 
 std::string Parent(std::string_view path) {
@@ -326,7 +285,7 @@ Result<std::string> WriteTarGz(std::vector<TarFile> files, std::string_view pref
       prefix.remove_suffix(1);
     }
     if (!prefix.empty()) {
-      if (const std::string why = PathProblem(prefix); !why.empty()) {
+      if (const std::string why = EntryPathProblem(prefix, kMaxPathBytes); !why.empty()) {
         return InvalidRequestError("tar: prefix " + QuoteName(prefix) + ": " + why);
       }
     }
@@ -334,7 +293,7 @@ Result<std::string> WriteTarGz(std::vector<TarFile> files, std::string_view pref
               [](const TarFile& a, const TarFile& b) { return a.path < b.path; });
     std::set<std::string> file_paths;
     for (const TarFile& f : files) {
-      if (const std::string why = PathProblem(f.path); !why.empty()) {
+      if (const std::string why = EntryPathProblem(f.path, kMaxPathBytes); !why.empty()) {
         return InvalidRequestError("tar: entry " + QuoteName(f.path) + ": " + why);
       }
       if (!file_paths.insert(f.path).second) {
@@ -462,7 +421,7 @@ Result<std::vector<TarFile>> ReadTarGz(std::string_view tgz, const TarLimits& li
       if (is_dir && !name.empty() && name.back() == '/') {
         name.pop_back();
       }
-      if (const std::string why = PathProblem(name); !why.empty()) {
+      if (const std::string why = EntryPathProblem(name, kMaxPathBytes); !why.empty()) {
         return InvalidRequestError("tar.gz: entry " + QuoteName(name) + ": " + why);
       }
       if (file_paths.count(name) > 0 || (is_dir && dir_paths.count(name) > 0)) {

@@ -252,7 +252,7 @@ TEST(ReadTarGzTest, AcceptsPlainArchiveWithDirectories) {
 
 TEST(ReadTarGzTest, RejectsParentTraversal) {
   ExpectRejected(Tgz({File("../x", "x")}), "\"../x\"");
-  ExpectRejected(Tgz({File("a/../../x", "x")}), "\"..\" segment");
+  ExpectRejected(Tgz({File("a/../../x", "x")}), "\"..\" path segment");
 }
 
 TEST(ReadTarGzTest, RejectsAbsolutePath) {
@@ -260,7 +260,7 @@ TEST(ReadTarGzTest, RejectsAbsolutePath) {
 }
 
 TEST(ReadTarGzTest, RejectsNonCanonicalPaths) {
-  ExpectRejected(Tgz({File("./a", "x")}), "\".\" segment");
+  ExpectRejected(Tgz({File("./a", "x")}), "\".\" path segment");
   ExpectRejected(Tgz({File("a//b", "x")}), "empty path segment");
   ExpectRejected(Tgz({File("a\\b", "x")}), "backslash");
 }

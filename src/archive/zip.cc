@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "archive/entry_path.h"
 #include "base/status.h"
 #include "base/strings.h"
 
@@ -39,44 +40,6 @@ void PutU16(std::string& out, std::uint16_t v) {
 void PutU32(std::string& out, std::uint32_t v) {
   for (int shift = 0; shift < 32; shift += 8) {
     out += static_cast<char>((v >> shift) & 0xffu);
-  }
-}
-
-/// An empty string when `path` is safe, else why not.
-std::string UnsafeReason(std::string_view path) {
-  if (path.empty()) {
-    return "empty path";
-  }
-  if (path.size() > kMaxNameBytes) {
-    return "path longer than 65535 bytes";
-  }
-  if (path.front() == '/') {
-    return "absolute path";
-  }
-  for (const char c : path) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\') {
-      return "backslash in path";
-    }
-    if (u < 0x20 || u == 0x7f) {
-      return "control character in path";
-    }
-  }
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t slash = path.find('/', start);
-    const std::string_view segment = path.substr(
-        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-    if (segment.empty()) {
-      return "empty path segment";
-    }
-    if (segment == "." || segment == "..") {
-      return "\"" + std::string(segment) + "\" path segment";
-    }
-    if (slash == std::string_view::npos) {
-      return "";
-    }
-    start = slash + 1;
   }
 }
 
@@ -163,7 +126,7 @@ Result<std::string> WriteZip(const std::vector<ZipEntry>& entries) {
   std::vector<Planned> plan;
   plan.reserve(entries.size());
   for (const ZipEntry& e : entries) {
-    if (const std::string why = UnsafeReason(e.path); !why.empty()) {
+    if (const std::string why = EntryPathProblem(e.path, kMaxNameBytes); !why.empty()) {
       return InvalidRequestError("zip entry " + Quote(e.path) + ": " + why);
     }
     if (e.mode > 0777) {

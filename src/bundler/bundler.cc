@@ -220,6 +220,11 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
     out.warnings.push_back(std::move(n));
   }
 
+  for (const auto& [path, bytes] : options.external_data) {
+    AICR_RETURN_IF_ERROR(out.tree.Add("data/" + path, bytes, layout::kModePrivate)
+                             .WithContext("data file " + Quote(path)));
+  }
+
   const std::string recipe_yaml = serialize::WriteYaml(recipe::ToValue(filtered));
   AICR_RETURN_IF_ERROR(out.tree.Add("recipe.yaml", recipe_yaml, layout::kModePrivate));
 

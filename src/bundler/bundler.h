@@ -9,6 +9,7 @@
 /// touches the filesystem until PublishBundle (output_dir.h) writes it.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -43,10 +44,17 @@ struct BundleOptions {
   std::string app_name;
   std::string flux_namespace;
   std::string flux_oci_source_name;
+  /// argocd-helm: the chart name ("" = `aicr-bundle`); a DNS-1123 label, checked by
+  /// the deployer. Set by an OCI push from the repository's basename.
+  std::string chart_name;
   /// Positive component filter (REST `?bundlers=`).
   std::vector<std::string> bundlers;
   /// The aicr build stamped into bundle-info and generated charts.
   std::string aicr_version;
+  /// The files of the external `--data` directory as (relative path, bytes): copied
+  /// to `data/<path>` in the bundle and listed in checksums.txt, so the bundle
+  /// records exactly which external data built it.
+  std::vector<std::pair<std::string, std::string>> external_data;
 };
 
 struct BundleOutput {

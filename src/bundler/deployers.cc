@@ -77,7 +77,9 @@ const std::vector<DeployerSpec>& Table() {
     argocd_helm.records_app_name = true;
     argocd_helm.default_app_name = std::string(deployer::argocd_helm::kDefaultAppName);
     argocd_helm.generate = [](const layout::Plan& plan, layout::FileTree* tree) {
-      return deployer::argocd_helm::GenerateArgoCDHelm(plan, tree);
+      deployer::argocd_helm::ArgoCDHelmOptions chart;
+      chart.chart_name = plan.gitops.chart_name;
+      return deployer::argocd_helm::GenerateArgoCDHelm(plan, chart, tree);
     };
     argocd_helm.release_path = FolderDir;
     argocd_helm.release_manifest = [](const layout::Folder& f) {
@@ -174,6 +176,12 @@ Status ResolveDeployerOptions(const DeployerSpec& d, const BundleOptions& option
                                  "most 63 characters)");
     }
     gitops->app_name = options.app_name;
+  }
+  if (!options.chart_name.empty()) {
+    if (d.name != "argocd-helm") {
+      return NotFor("a chart name", d, "argocd-helm");
+    }
+    gitops->chart_name = options.chart_name;
   }
   if (!deployer_set.empty() && !d.argo_options) {
     return NotFor("--set deployer:" + deployer_set.begin()->first, d, "argocd and argocd-helm");

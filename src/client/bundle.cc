@@ -1,11 +1,16 @@
 // Client::Bundle and Client::BundleAndPublish: the `aicr bundle` entries of the
 // facade (in-memory pipeline; preconditions, signing, write and OCI push).
 
+#include <algorithm>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "bundler/output_dir.h"
+#include "catalog/data_provider.h"
 #include "client/client.h"
 #include "serialize/input.h"
 #include "serialize/yaml_reader.h"
@@ -47,6 +52,29 @@ Result<recipe::RecipeResult> LoadRecipe(const BundleRequest& request,
   return result;
 }
 
+// The files of the `--data` directory as the user wrote them: external files as
+// the layered provider read them, merged ones (registry.yaml, the validator
+// catalogue) from the directory itself rather than in their merged form.
+Result<std::vector<std::pair<std::string, std::string>>> ExternalDataFiles(
+    const catalog::DataProvider& provider, const std::string& data_dir) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const std::string& path : provider.Files()) {
+    const std::string_view source = provider.Source(path);
+    if (source == catalog::kSourceEmbedded) {
+      continue;
+    }
+    Result<std::string> bytes = source == catalog::kSourceExternal
+                                    ? provider.Read(path)
+                                    : serialize::ReadInput(data_dir + "/" + path, {});
+    if (!bytes.ok()) {
+      return bytes.status().WithContext("data file " + Quote(path));
+    }
+    files.emplace_back(path, std::move(bytes).value());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 }  // namespace
 
 Result<bundler::BundleOutput> Client::Bundle(const BundleRequest& request) const {
@@ -59,6 +87,9 @@ Result<bundler::BundleOutput> Client::MakeBundle(const BundleRequest& request,
   AICR_ASSIGN_OR_RETURN(const catalog::DataProvider* provider, Provider(request.data_dir));
   AICR_ASSIGN_OR_RETURN(std::shared_ptr<const recipe::Store> store, recipe::GetStore(*provider));
   bundler::BundleOptions options = request.options;
+  if (!request.data_dir.empty()) {
+    AICR_ASSIGN_OR_RETURN(options.external_data, ExternalDataFiles(*provider, request.data_dir));
+  }
   if (options.aicr_version.empty()) {
     options.aicr_version = options_.version;
   }
@@ -84,7 +115,13 @@ Result<BundleRunResult> Client::BundleAndPublish(const BundleRequest& request) c
 
   AICR_ASSIGN_OR_RETURN(recipe::RecipeResult result, LoadRecipe(request, options_));
   BundleRunResult run;
-  AICR_ASSIGN_OR_RETURN(run.bundle, MakeBundle(request, result));
+  BundleRequest effective = request;
+  if (oci.has_value() && oci->helm_chart && effective.options.chart_name.empty()) {
+    // Helm finds a chart in an OCI registry only under its own name.
+    const std::string& repo = oci->target.repository;
+    effective.options.chart_name = repo.substr(repo.rfind('/') + 1);
+  }
+  AICR_ASSIGN_OR_RETURN(run.bundle, MakeBundle(effective, result));
   run.output_dir = oci.has_value() ? oci->local_dir : request.publish.output;
   if (oci.has_value()) {
     AICR_RETURN_IF_ERROR(CheckOciTree(*oci, run.bundle.tree));

@@ -97,6 +97,9 @@ struct GitOpsOptions {
   /// `--flux-namespace` / `--flux-oci-source-name`.
   std::string flux_namespace = "flux-system";
   std::string flux_oci_source_name = "aicr-bundle";
+  /// argocd-helm: the chart's name (`Chart.yaml` name); "" = `aicr-bundle`. An OCI
+  /// push sets it to the repository's last path segment, which Helm requires.
+  std::string chart_name;
 };
 
 struct Plan {

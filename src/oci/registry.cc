@@ -51,39 +51,7 @@ struct EasyDeleter {
   }
 };
 
-struct SlistDeleter {
-  void operator()(curl_slist* l) const {
-    while (l != nullptr) {
-      curl_slist* next = l->next;
-      delete[] l->data;
-      delete l;
-      l = next;
-    }
-  }
-};
-
-/// A curl_slist built by hand (the loader's table has no curl_slist_append).
-class HeaderList {
- public:
-  void Add(const std::string& line) {
-    auto* node = new curl_slist;
-    node->data = new char[line.size() + 1];
-    std::copy(line.begin(), line.end(), node->data);
-    node->data[line.size()] = '\0';
-    node->next = nullptr;
-    if (tail_ == nullptr) {
-      head_.reset(node);
-    } else {
-      tail_->next = node;
-    }
-    tail_ = node;
-  }
-  curl_slist* get() const { return head_.get(); }
-
- private:
-  std::unique_ptr<curl_slist, SlistDeleter> head_;
-  curl_slist* tail_ = nullptr;
-};
+using HeaderList = serialize::CurlHeaderList;
 
 struct HttpRequest {
   std::string method = "GET";

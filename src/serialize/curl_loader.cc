@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -122,6 +123,29 @@ void SetCurlLibraryNameForTest(std::string name) {
   s.attempted = false;
   s.error = OkStatus();
   g_api.store(nullptr, std::memory_order_release);
+}
+
+void CurlHeaderList::Add(const std::string& line) {
+  auto* node = new curl_slist;
+  node->data = new char[line.size() + 1];
+  std::copy(line.begin(), line.end(), node->data);
+  node->data[line.size()] = '\0';
+  node->next = nullptr;
+  if (tail_ == nullptr) {
+    head_.reset(node);
+  } else {
+    tail_->next = node;
+  }
+  tail_ = node;
+}
+
+void CurlHeaderList::Deleter::operator()(curl_slist* list) const {
+  while (list != nullptr) {
+    curl_slist* next = list->next;
+    delete[] list->data;
+    delete list;
+    list = next;
+  }
 }
 
 }  // namespace aicr::serialize

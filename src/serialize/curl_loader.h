@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 
+#include <memory>
 #include <string>
 
 #include "base/result.h"
@@ -38,6 +39,31 @@ struct CurlApi {
   decltype(&::curl_url_set) url_set = nullptr;
   decltype(&::curl_url_get) url_get = nullptr;
   decltype(&::curl_url_strerror) url_strerror = nullptr;
+};
+
+/// A request-header list in libcurl's `curl_slist` shape, built and freed here
+/// because the table above has neither curl_slist_append nor curl_slist_free_all.
+/// Pass get() as CURLOPT_HTTPHEADER; the list must outlive the transfer.
+class CurlHeaderList {
+ public:
+  CurlHeaderList() = default;
+  CurlHeaderList(const CurlHeaderList&) = delete;
+  CurlHeaderList& operator=(const CurlHeaderList&) = delete;
+  CurlHeaderList(CurlHeaderList&&) noexcept = default;
+  CurlHeaderList& operator=(CurlHeaderList&&) noexcept = default;
+  ~CurlHeaderList() = default;
+
+  /// Appends one `Name: value` line.
+  void Add(const std::string& line);
+  /// The head of the list (nullptr when empty).
+  curl_slist* get() const { return head_.get(); }
+
+ private:
+  struct Deleter {
+    void operator()(curl_slist* list) const;
+  };
+  std::unique_ptr<curl_slist, Deleter> head_;
+  curl_slist* tail_ = nullptr;
 };
 
 /// Opens libcurl, resolves every CurlApi entry and runs curl_global_init, once per

@@ -20,17 +20,11 @@ namespace {
 namespace fs = std::filesystem;
 using ::aicr::testing::ProcessOptions;
 using ::aicr::testing::ProcessResult;
+using ::aicr::testing::ReadFile;
 using ::aicr::testing::RunProcess;
 using ::aicr::testing::TestTempDir;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string Sha256Hex(const std::string& bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -294,18 +288,49 @@ TEST_F(BundleAttestE2eTest, SigningRulesFailBeforeAnythingIsWritten) {
   EXPECT_FALSE(fs::exists(root_ / "plain" / "attestation"));
 }
 
-TEST_F(BundleAttestE2eTest, ExternalDataMakesTheRecipeSourceExternal) {
-  fs::create_directories(root_ / "data");
-  std::ofstream(root_ / "data/registry.yaml")
-      << "apiVersion: aicr.run/v1beta1\nkind: ComponentRegistry\ncomponents: []\n";
+TEST_F(BundleAttestE2eTest, ExternalDataIsCopiedRecordedAndCapsTheTrustLevel) {
+  const std::string registry =
+      "apiVersion: aicr.run/v1beta1\nkind: ComponentRegistry\ncomponents: []\n";
+  fs::create_directories(root_ / "data/extra");
+  std::ofstream(root_ / "data/registry.yaml") << registry;
+  std::ofstream(root_ / "data/extra/notes.yaml") << "note: kept as written\n";
   std::vector<std::string> args = Signed(Key("ed.pem"), "b");
   args.insert(args.end(), {"--data", "data"});
   const ProcessResult r = AicrIn(root_.string(), args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json st = Statement(
       nlohmann::json::parse(ReadFile(root_ / "b/attestation/bundle-attestation.sigstore.json")));
-  EXPECT_EQ(st.at("predicate").at("buildDefinition").at("externalParameters").at("recipeSource"),
-            "external");
+  const nlohmann::json& build = st.at("predicate").at("buildDefinition");
+  EXPECT_EQ(build.at("externalParameters").at("recipeSource"), "external");
+
+  // The external files travel with the bundle as the user wrote them (the merged
+  // registry is not what is copied), are listed in checksums.txt, and each is a
+  // resolved dependency after the binary.
+  EXPECT_EQ(ReadFile(root_ / "b/data/registry.yaml"), registry);
+  EXPECT_EQ(ReadFile(root_ / "b/data/extra/notes.yaml"), "note: kept as written\n");
+  const std::string sums = ReadFile(root_ / "b/checksums.txt");
+  EXPECT_THAT(sums, HasSubstr("  data/extra/notes.yaml\n"));
+  EXPECT_THAT(sums, HasSubstr("  data/registry.yaml\n"));
+  std::vector<std::string> uris;
+  for (const nlohmann::json& dep : build.at("resolvedDependencies")) {
+    uris.push_back(dep.at("uri"));
+  }
+  ASSERT_EQ(uris.size(), 3u);
+  EXPECT_THAT(uris[0], ::testing::StartsWith("file://"));
+  EXPECT_EQ(uris[1], "file://data/extra/notes.yaml");
+  EXPECT_EQ(uris[2], "file://data/registry.yaml");
+
+  // Built from external data: at most attested, which the default policy (verified
+  // when attested) refuses; asking for attested passes.
+  const ProcessResult v =
+      AicrIn(root_.string(), {"verify", "b", "--key", Key("ed.pub.pem"), "--format", "json"});
+  EXPECT_EQ(v.exit_code, 2) << v.err;
+  const nlohmann::json report = nlohmann::json::parse(v.out);
+  EXPECT_EQ(report.at("trustLevel"), "attested");
+  EXPECT_EQ(report.at("hasExternalData"), true);
+  const ProcessResult ok = AicrIn(
+      root_.string(), {"verify", "b", "--key", Key("ed.pub.pem"), "--min-trust-level", "attested"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
 TEST_F(BundleAttestE2eTest, ConfigFileEnablesSigning) {

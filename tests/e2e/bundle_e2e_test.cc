@@ -15,6 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::aicr::testing::ProcessOptions;
 using ::aicr::testing::ProcessResult;
+using ::aicr::testing::ReadFile;
 using ::aicr::testing::RunProcess;
 using ::aicr::testing::TestTempDir;
 using ::aicr::testing::WriteTempFile;
@@ -36,13 +37,6 @@ ProcessResult Aicr(std::vector<std::string> args) {
   ProcessOptions options;
   options.env_unset = {"AICR_DEBUG", "AICR_LOG_JSON", "NO_COLOR", "KUBECONFIG"};
   return RunProcess(args, options);
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // A recipe for EKS/H100 training resolved by the binary itself.

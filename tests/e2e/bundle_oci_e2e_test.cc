@@ -26,17 +26,11 @@ namespace fs = std::filesystem;
 using ::aicr::testing::OciRegistry;
 using ::aicr::testing::ProcessOptions;
 using ::aicr::testing::ProcessResult;
+using ::aicr::testing::ReadFile;
 using ::aicr::testing::RunProcess;
 using ::aicr::testing::TestTempDir;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 ProcessResult AicrIn(const fs::path& cwd, const std::vector<std::string>& args) {
   fs::create_directories(cwd);
@@ -263,13 +257,20 @@ TEST_F(BundleOciE2eTest, ArgocdHelmBundleIsPushedAsAHelmChart) {
     EXPECT_TRUE(fs::exists(root_ / "pulled/aicr-bundle/values.yaml"));
   }
 
-  // The repository basename must be the chart name: refused before anything is written.
+  // The chart is named after the repository, so Helm finds it under any name; a
+  // name that is not a valid chart name is refused before anything is written.
+  const ProcessResult other =
+      AicrIn(root_ / "other",
+             Bundle({"-d", "argocd-helm", "-o",
+                     "oci://" + registry.host() + "/charts/gpu-stack:1.2.4", "--plain-http"}));
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_THAT(ReadFile(root_ / "other/bundle/Chart.yaml"), HasSubstr("name: \"gpu-stack\""));
   const ProcessResult wrong =
       AicrIn(root_ / "wrong",
-             Bundle({"-d", "argocd-helm", "-o", "oci://" + registry.host() + "/charts/other:1.2.3",
-                     "--plain-http"}));
-  EXPECT_EQ(wrong.exit_code, 2);
-  EXPECT_THAT(wrong.err, HasSubstr("must equal the chart name"));
+             Bundle({"-d", "argocd-helm", "-o",
+                     "oci://" + registry.host() + "/charts/gpu.stack:1.2.3", "--plain-http"}));
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.err;
+  EXPECT_THAT(wrong.err, HasSubstr("gpu.stack"));
   EXPECT_FALSE(fs::exists(root_ / "wrong/bundle"));
 }
 

@@ -23,6 +23,7 @@ namespace {
 
 using ::aicr::testing::ProcessOptions;
 using ::aicr::testing::ProcessResult;
+using ::aicr::testing::ReadFile;
 using ::aicr::testing::RunProcess;
 using ::aicr::testing::TestApiServer;
 using ::aicr::testing::TestTempDir;
@@ -139,11 +140,6 @@ std::string Str(const serialize::Value& doc, std::string_view path) {
 std::int64_t Int(const serialize::Value& doc, std::string_view path) {
   const serialize::Value* v = doc.FindPath(path);
   return v != nullptr && v->if_int() != nullptr ? *v->if_int() : -1;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 // path -> "kind baseline target" (absent sides as `_`).

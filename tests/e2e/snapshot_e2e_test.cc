@@ -36,6 +36,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::aicr::testing::ProcessOptions;
 using ::aicr::testing::ProcessResult;
+using ::aicr::testing::ReadFile;
 using ::aicr::testing::RunProcess;
 using ::aicr::testing::TestApiServer;
 using ::aicr::testing::TestTempDir;
@@ -69,13 +70,6 @@ status:
     operatingSystem: linux
     containerRuntimeVersion: containerd://1.7.27
 )";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 class SnapshotE2eTest : public ::testing::Test {
  protected:

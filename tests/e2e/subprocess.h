@@ -186,6 +186,14 @@ inline std::string WriteTempFile(const std::string& name, const std::string& tex
   return path;
 }
 
+/// The bytes of the file at `path` ("" when it cannot be read).
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 /// Whether `program` is found in PATH.
 inline bool HaveProgram(const std::string& program) {
   return RunProcess({"sh", "-c", "command -v \"$0\" >/dev/null", program}).exit_code == 0;

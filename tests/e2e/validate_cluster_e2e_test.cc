@@ -32,6 +32,7 @@ namespace {
 
 using ::aicr::testing::ProcessOptions;
 using ::aicr::testing::ProcessResult;
+using ::aicr::testing::ReadFile;
 using ::aicr::testing::RunProcess;
 using ::aicr::testing::TestApiServer;
 using ::aicr::testing::TestApiServerOptions;
@@ -63,13 +64,6 @@ status:
 
 // The snapshot agent's image for a capture that never finishes.
 constexpr char kHangImage[] = "registry.example/hanging:test";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 class ValidateClusterE2eTest : public ::testing::Test {
  protected:

@@ -22,6 +22,7 @@ namespace {
 
 using ::aicr::testing::ProcessOptions;
 using ::aicr::testing::ProcessResult;
+using ::aicr::testing::ReadFile;
 using ::aicr::testing::RunProcess;
 using ::aicr::testing::TestTempDir;
 using ::aicr::testing::WriteTempFile;
@@ -63,13 +64,6 @@ ProcessResult Aicr(std::vector<std::string> args) {
                        "AICR_NAMESPACE"};
   options.env_set["HOME"] = TestTempDir();
   return RunProcess(args, options);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // The EKS H100 training recipe from the embedded catalogue, written once.
