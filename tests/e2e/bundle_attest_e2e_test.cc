@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -189,6 +190,29 @@ TEST_F(BundleAttestE2eTest, EcdsaSignedBundleBindsChecksumsAndRecordsProvenance)
       AicrIn(root_.string(), {"verify", "b", "--key", Key("ed.pub.pem"), "--format", "json"});
   EXPECT_NE(wrong.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(wrong.out).at("trustLevel"), "unknown");
+
+  // An independent verifier (@sigstore/verify, key mode, offline) accepts the
+  // attestation the CLI wrote, bound to checksums.txt, and rejects it for another
+  // artifact. Node and the pinned packages are required on CI.
+  const std::string script = std::string(AICR_SOURCE_DIR) + "/tests/tools/sigstore-verify.mjs";
+  if (RunProcess({"sh", "-c", "command -v node >/dev/null"}).exit_code != 0 ||
+      !fs::exists(std::string(AICR_SOURCE_DIR) +
+                  "/tests/tools/node_modules/@sigstore/verify/package.json")) {
+    const char* ci = std::getenv("CI");
+    ASSERT_FALSE(ci != nullptr && std::string(ci) == "true")
+        << "node and tests/tools/node_modules are required on CI (scripts/install-tools.sh)";
+  } else {
+    const std::string attestation = (b / "attestation/bundle-attestation.sigstore.json").string();
+    const ProcessResult node =
+        RunProcess({"node", script, "--bundle", attestation, "--key", Key("ec.pub.pem"),
+                    "--artifact", (b / "checksums.txt").string()});
+    EXPECT_EQ(node.exit_code, 0) << node.out << node.err;
+    EXPECT_THAT(node.out, StartsWith("verified: "));
+    const ProcessResult other =
+        RunProcess({"node", script, "--bundle", attestation, "--key", Key("ec.pub.pem"),
+                    "--artifact", (b / "recipe.yaml").string()});
+    EXPECT_EQ(other.exit_code, 1) << other.out << other.err;
+  }
 
   // A second run is stamped with its own invocation.
   const ProcessResult again = AicrIn(root_.string(), Signed(Key("ec.pem"), "c"));
