@@ -35,6 +35,7 @@ readonly NODE_PACKAGES=(
   @sigstore/bundle
   @sigstore/core
   @sigstore/verify
+  @sigstore/tuf
 )
 
 log() { echo "install-tools: $*" >&2; }

@@ -125,4 +125,16 @@ std::string AlignColumns(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto u = static_cast<unsigned char>(c);
+    out.push_back(kDigits[u >> 4]);
+    out.push_back(kDigits[u & 0x0f]);
+  }
+  return out;
+}
+
 }  // namespace aicr

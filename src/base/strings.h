@@ -39,4 +39,7 @@ std::string ErrnoText(int err);
 /// line per row (the first row is usually the header).
 std::string AlignColumns(const std::vector<std::vector<std::string>>& rows);
 
+/// Lower-case hexadecimal of `bytes`, two digits per byte.
+std::string HexEncode(std::string_view bytes);
+
 }  // namespace aicr

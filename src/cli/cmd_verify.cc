@@ -221,7 +221,8 @@ CommandSpec VerifyBlobCommand() {
             .usage = "PEM public key the bundle must verify with",
             .value_name = "FILE"}),
       Flag({.name = "trusted-root",
-            .usage = "Sigstore trusted_root.json for certificate-based verification",
+            .usage = "Sigstore trusted_root.json for keyless verification (default: the "
+                     "embedded public-good root)",
             .value_name = "FILE"}),
       Flag({.name = "certificate-identity",
             .usage = "expected certificate identity (certificate-based verification)",
@@ -242,10 +243,18 @@ CommandSpec VerifyBlobCommand() {
           "artifact file or a `sha256:<hex>` digest and prints `verified` with the signer,\n"
           "or `failed (<step>): <reason>`. Exit 0 when verified, 2 (INVALID_REQUEST) for a\n"
           "bundle that does not parse, 4 (UNAUTHORIZED) for any other failure.\n"
-          "Certificate-based (keyless) verification is not available in this build; use\n"
-          "--key.\n"
+          "Without --key the bundle is verified offline as a keyless (Fulcio + Rekor)\n"
+          "signature: the certificate chains to a certificate authority of the trusted root\n"
+          "(--trusted-root, default: the embedded Sigstore public-good root) valid at the\n"
+          "signing time, which a transparency-log entry or an RFC 3161 timestamp proves; the\n"
+          "SCT, the log entry's inclusion proof and checkpoint, and the signer's identity\n"
+          "(--certificate-identity or --certificate-identity-regexp, and\n"
+          "--certificate-oidc-issuer, required) are all checked. The failing step is named.\n"
           "\n"
           "    aicr verify-blob ./artifact.txt --bundle artifact.sigstore.json --key key.pub\n"
+          "    aicr verify-blob ./a.txt --bundle a.sigstore.json \\\n"
+          "      --certificate-identity-regexp '^https://github.com/acme/' \\\n"
+          "      --certificate-oidc-issuer https://token.actions.githubusercontent.com\n"
           "    aicr verify-blob sha256:<hex> --bundle b.sigstore.json --key key.pub -t json\n",
       .args = {ArgSpec{.name = "artifact", .usage = "artifact file or sha256:<hex> digest"}},
       .flags = std::move(flags),

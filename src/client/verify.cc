@@ -13,7 +13,10 @@
 #include "attest/keys.h"
 #include "attest/sigstore_bundle.h"
 #include "attest/statement.h"
+#include "attest/trusted_root.h"
 #include "attest/verify.h"
+#include "attest/verify_keyless.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
@@ -687,8 +690,18 @@ Result<VerifyBlobResult> VerifyBlob(const VerifyBlobRequest& request) {
   if (!request.key.empty()) {
     AICR_ASSIGN_OR_RETURN(key, attest::LoadPublicKey(request.key));
   }
+  // --trusted-root replaces the embedded Sigstore public-good root for this verification.
+  std::optional<attest::TrustedRoot> trusted_root;
   if (!request.trusted_root.empty()) {
     AICR_RETURN_IF_ERROR(ValidateTrustRoot(request.trusted_root, "--trusted-root"));
+    AICR_ASSIGN_OR_RETURN(const std::string root_bytes,
+                          serialize::ReadLocalFile(request.trusted_root, kMaxTrustRootBytes));
+    Result<attest::TrustedRoot> parsed = attest::ParseTrustedRoot(root_bytes);
+    if (!parsed.ok()) {
+      return InvalidRequestError("--trusted-root " + Quote(request.trusted_root) + ": " +
+                                 parsed.status().message());
+    }
+    trusted_root = std::move(parsed).value();
   }
   AICR_ASSIGN_OR_RETURN(const std::string bytes,
                         serialize::ReadLocalFile(request.bundle, attest::kMaxSigstoreBundleBytes));
@@ -700,12 +713,32 @@ Result<VerifyBlobResult> VerifyBlob(const VerifyBlobRequest& request) {
     result.reason = bundle.status().message();
     return result;
   }
-  if (!key.has_value()) {
-    result.failed_step = "certificate";
-    result.reason = kKeylessUnsupported;
-    return result;
+  // A certificate proves nothing without a policy naming who must have signed.
+  if (!key.has_value() && !bundle->material.certificate_chain_der.empty()) {
+    if (request.certificate_identity.empty() && request.certificate_identity_regexp.empty()) {
+      return InvalidRequestError(
+          "certificate-based verification needs --certificate-identity or "
+          "--certificate-identity-regexp (or pass --key)");
+    }
+    if (request.certificate_oidc_issuer.empty()) {
+      return InvalidRequestError(
+          "certificate-based verification needs --certificate-oidc-issuer (or pass --key)");
+    }
   }
-  const attest::VerifyOutcome outcome = attest::VerifyWithKey(*bundle, *key, artifact);
+  attest::VerifyOutcome outcome;
+  if (key.has_value()) {
+    outcome = attest::VerifyWithKey(*bundle, *key, artifact);
+  } else {
+    const attest::IdentityPolicy policy{.san = request.certificate_identity,
+                                        .san_regex = request.certificate_identity_regexp,
+                                        .issuer = request.certificate_oidc_issuer};
+    const Clock& clock = request.clock != nullptr ? *request.clock : Clock::Real();
+    const int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();
+    outcome = attest::VerifyKeyless(*bundle,
+                                    trusted_root ? *trusted_root : attest::PublicGoodTrustedRoot(),
+                                    policy, artifact, now);
+  }
   result.verified = outcome.verified;
   result.signer = outcome.signer;
   if (!outcome.verified) {

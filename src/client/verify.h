@@ -46,6 +46,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "base/status.h"
 #include "oci/registry.h"
@@ -227,6 +228,9 @@ struct VerifyBlobRequest {
   std::string certificate_identity{};
   std::string certificate_identity_regexp{};
   std::string certificate_oidc_issuer{};
+  /// The current time for certificate-based verification (log entries from the future are
+  /// rejected); null means the real clock.
+  const Clock* clock = nullptr;
 };
 
 /// The verdict of `aicr verify-blob`.
@@ -247,9 +251,12 @@ struct VerifyBlobResult {
 /// (`verified`, `failedStep`, `reason`, `signer`).
 serialize::Value VerifyBlobResultToValue(const VerifyBlobResult& result);
 
-/// Verifies one Sigstore bundle against an artifact. Errors (not verdicts):
+/// Verifies one Sigstore bundle against an artifact: with `key` in key mode, otherwise
+/// certificate-based (keyless, offline) against `trusted_root` when given (it replaces the
+/// embedded Sigstore public-good root) or the embedded root. Errors (not verdicts):
 /// INVALID_REQUEST for an empty artifact or bundle, a malformed `sha256:` digest, an
-/// unreadable key or trusted root, an invalid identity regexp; NOT_FOUND for a
+/// unreadable key or trusted root, an invalid identity regexp, a certificate-signed bundle
+/// without --certificate-identity[-regexp] and --certificate-oidc-issuer; NOT_FOUND for a
 /// missing artifact, bundle or key file. A bundle that does not parse is a verdict
 /// (failed step `bundle`).
 Result<VerifyBlobResult> VerifyBlob(const VerifyBlobRequest& request);

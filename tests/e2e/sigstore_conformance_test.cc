@@ -1,8 +1,7 @@
 // The public Sigstore bundle-verification conformance cases, run through the real
 // `aicr verify-blob`. Every case must end without a crash and with a documented exit
-// code; the key-based cases must get their expected verdict. Certificate-based
-// (keyless) cases are counted but not yet required: flip kAllCasesMandatory once
-// that verification exists.
+// code, and every case (key-based and certificate-based) must get its expected
+// verdict.
 
 #include <gtest/gtest.h>
 
@@ -26,7 +25,7 @@ using ::aicr::testing::ProcessResult;
 using ::aicr::testing::RunProcess;
 
 /// When true, every case (keyless included) must get its expected verdict.
-constexpr bool kAllCasesMandatory = false;
+constexpr bool kAllCasesMandatory = true;
 
 constexpr char kDefaultIdentity[] =
     "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/"
@@ -134,7 +133,8 @@ TEST(SigstoreConformanceTest, BundleVerifyCases) {
   }
   EXPECT_GT(key_cases, 0);
   std::cout << expected_verdicts << "/" << cases.size() << " cases got their expected verdict ("
-            << key_cases << " key-based, all required)\n";
+            << key_cases << " key-based; "
+            << (kAllCasesMandatory ? "every case required" : "key-based cases required") << ")\n";
   if (!misses.empty()) {
     std::ostringstream list;
     for (const std::string& m : misses) {
@@ -144,6 +144,62 @@ TEST(SigstoreConformanceTest, BundleVerifyCases) {
   }
   ::testing::Test::RecordProperty("expected_verdicts", expected_verdicts);
   ::testing::Test::RecordProperty("cases", static_cast<int>(cases.size()));
+}
+
+// Certificate-based verification through the CLI: the embedded public-good root is used when
+// --trusted-root is absent, the identity policy is enforced and required, and every rejection
+// names its step.
+TEST(SigstoreConformanceTest, KeylessVerifyBlobFlags) {
+  const fs::path dir = CasesDir();
+  if (!fs::is_directory(dir / "happy-path-v0.3")) {
+    if (IsCi()) {
+      FAIL() << "conformance cases not found at " << dir << " (required when CI=true)";
+    }
+    GTEST_SKIP() << "conformance cases not found at " << dir;
+  }
+  ProcessOptions options;
+  options.env_unset = {"AICR_DEBUG", "AICR_LOG_JSON"};
+  const std::vector<std::string> base = {
+      AICR_BINARY, "verify-blob", (dir / "a.txt").string(), "--bundle",
+      (dir / "happy-path-v0.3" / "bundle.sigstore.json").string()};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = base;
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return RunProcess(argv, options);
+  };
+
+  ProcessResult r = with(
+      {"--certificate-identity", kDefaultIdentity, "--certificate-oidc-issuer", kDefaultIssuer});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind(std::string("verified (signer: ") + kDefaultIdentity, 0), 0u) << r.out;
+
+  r = with({"--certificate-identity-regexp", "^https://github\\.com/sigstore-conformance/",
+            "--certificate-oidc-issuer", kDefaultIssuer});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  r = with({"--certificate-identity", "https://github.com/someone/else",
+            "--certificate-oidc-issuer", kDefaultIssuer});
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("failed (identity): ", 0), 0u) << r.out;
+
+  r = with({"--certificate-identity", kDefaultIdentity, "--certificate-oidc-issuer",
+            "https://accounts.google.com"});
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("failed (identity): ", 0), 0u) << r.out;
+
+  // A certificate proves nothing without an identity policy.
+  r = with({});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("needs --certificate-identity"), std::string::npos) << r.err;
+  r = with({"--certificate-identity", kDefaultIdentity});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("needs --certificate-oidc-issuer"), std::string::npos) << r.err;
+
+  // Another instance's trusted root does not anchor a public-good bundle.
+  r = with({"--certificate-identity", kDefaultIdentity, "--certificate-oidc-issuer", kDefaultIssuer,
+            "--trusted-root", (dir / "rekor2-happy-path" / "trusted_root.json").string()});
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("failed (", 0), 0u) << r.out;
 }
 
 }  // namespace
