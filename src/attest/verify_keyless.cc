@@ -8,6 +8,7 @@
 #include "attest/sct.h"
 #include "attest/timestamp.h"
 #include "attest/tlog.h"
+#include "base/strings.h"
 #include "checksum/sha256.h"
 
 namespace aicr::attest {
@@ -22,22 +23,10 @@ VerifyOutcome Fail(VerifyStep step, std::string reason, std::string signer = "")
 }
 
 std::string HexToBytes(std::string_view hex) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  };
   std::string out;
   for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    const int hi = nibble(hex[i]);
-    const int lo = nibble(hex[i + 1]);
+    const int hi = HexDigitValue(hex[i]);
+    const int lo = HexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) {
       return {};
     }

@@ -49,8 +49,6 @@ AttestationCheck UnreadableAttestation(const Status& status) {
 using checksum::kBinaryAttestationPath;
 using checksum::kBundleAttestationPath;
 using checksum::kManifestName;
-constexpr char kKeylessUnsupported[] =
-    "certificate-based (keyless) verification is not supported in this build; pass --key";
 /// Largest artifact `verify-blob` reads into memory.
 constexpr std::size_t kMaxBlobBytes = std::size_t{256} * 1024 * 1024;
 /// Largest trusted_root.json read.
@@ -162,8 +160,9 @@ Status ValidateTrustRoot(const std::string& path, std::string_view flag) {
 }
 
 // Verifies the bundle attestation bytes with `key` against the checksums.txt digest.
-AttestationCheck CheckBundleAttestation(std::string_view bytes, const attest::PublicKey* key,
-                                        const std::string& manifest_sha256) {
+AttestationCheck CheckBundleAttestationImpl(std::string_view bytes, const attest::PublicKey* key,
+                                            const std::string& manifest_sha256,
+                                            const KeylessTrust& keyless) {
   AttestationCheck check;
   Result<attest::SigstoreBundle> bundle = attest::ParseSigstoreBundle(bytes);
   if (!bundle.ok()) {
@@ -174,13 +173,14 @@ AttestationCheck CheckBundleAttestation(std::string_view bytes, const attest::Pu
     check.reason = "bundle: expected a DSSE envelope holding an in-toto statement";
     return check;
   }
-  if (key == nullptr) {
-    check.reason = std::string("certificate: ") + kKeylessUnsupported;
-    return check;
-  }
   attest::Artifact artifact;
   artifact.sha256_hex = manifest_sha256;
-  const attest::VerifyOutcome outcome = attest::VerifyWithKey(*bundle, *key, artifact);
+  // Keyless: any signer is accepted here (it is reported as the creator, and
+  // --require-creator pins it), as upstream does for the bundle attestation.
+  const attest::VerifyOutcome outcome =
+      key != nullptr ? attest::VerifyWithKey(*bundle, *key, artifact)
+                     : attest::VerifyKeyless(*bundle, keyless.root, attest::IdentityPolicy{},
+                                             artifact, keyless.now_unix);
   if (!outcome.verified) {
     check.reason = std::string(attest::StepName(outcome.failed_step)) + ": " + outcome.reason;
     return check;
@@ -211,26 +211,60 @@ AttestationCheck CheckBundleAttestation(std::string_view bytes, const attest::Pu
     return check;
   }
   check.verified = true;
-  check.signer = provenance->builder_id;
+  check.signer = key != nullptr ? provenance->builder_id : outcome.signer;
   check.tool_version = provenance->tool_version;
-  check.identity_pinned = true;
+  check.identity_pinned = key != nullptr;
+  if (!provenance->dependencies.empty()) {
+    check.binary_sha256 = provenance->dependencies.front().sha256;
+  }
   return check;
 }
 
-// The binary attestation is signed by the release CI with a certificate; this build
-// can parse it but not verify a certificate identity.
-AttestationCheck CheckBinaryAttestation(std::string_view bytes) {
+// The binary attestation is signed keyless by the release workflow; its identity is
+// pinned and it must cover the binary recorded in the bundle's provenance.
+AttestationCheck CheckBinaryAttestationImpl(std::string_view bytes,
+                                            const std::string& binary_sha256,
+                                            const KeylessTrust& keyless) {
   AttestationCheck check;
   Result<attest::SigstoreBundle> bundle = attest::ParseSigstoreBundle(bytes);
   if (!bundle.ok()) {
     check.reason = "bundle: " + bundle.status().message();
     return check;
   }
-  check.reason = std::string("certificate: ") + kKeylessUnsupported;
+  if (binary_sha256.empty()) {
+    check.reason = "statement: the bundle attestation records no binary digest";
+    return check;
+  }
+  attest::Artifact artifact;
+  artifact.sha256_hex = binary_sha256;
+  attest::IdentityPolicy policy;
+  policy.san_regex = keyless.binary_identity_regexp.empty() ? std::string(kBinaryIdentityRegexp)
+                                                            : keyless.binary_identity_regexp;
+  policy.issuer = std::string(kBinaryIdentityIssuer);
+  const attest::VerifyOutcome outcome =
+      attest::VerifyKeyless(*bundle, keyless.root, policy, artifact, keyless.now_unix);
+  if (!outcome.verified) {
+    check.reason = std::string(attest::StepName(outcome.failed_step)) + ": " + outcome.reason;
+    return check;
+  }
+  check.verified = true;
+  check.signer = outcome.signer;
+  check.identity_pinned = true;
   return check;
 }
 
 }  // namespace
+
+AttestationCheck CheckBundleAttestation(std::string_view bytes, const attest::PublicKey* key,
+                                        const std::string& manifest_sha256,
+                                        const KeylessTrust& keyless) {
+  return CheckBundleAttestationImpl(bytes, key, manifest_sha256, keyless);
+}
+
+AttestationCheck CheckBinaryAttestation(std::string_view bytes, const std::string& binary_sha256,
+                                        const KeylessTrust& keyless) {
+  return CheckBinaryAttestationImpl(bytes, binary_sha256, keyless);
+}
 
 // ---- levels --------------------------------------------------------------------
 
@@ -531,9 +565,22 @@ Result<VerifyReport> Verify(const VerifyRequest& request) {
   if (!request.key.empty()) {
     AICR_ASSIGN_OR_RETURN(key, attest::LoadPublicKey(request.key));
   }
+  KeylessTrust keyless;
+  keyless.root = attest::PublicGoodTrustedRoot();
   if (!request.trust_root.empty()) {
     AICR_RETURN_IF_ERROR(ValidateTrustRoot(request.trust_root, "--trust-root"));
+    AICR_ASSIGN_OR_RETURN(std::string root_json,
+                          serialize::ReadInput(request.trust_root, serialize::InputOptions{}));
+    Result<attest::TrustedRoot> extra = attest::ParseTrustedRoot(root_json);
+    if (!extra.ok()) {
+      return extra.status().WithContext("--trust-root " + Quote(request.trust_root));
+    }
+    keyless.root = attest::MergeTrustedRoots(std::move(keyless.root), *extra);
   }
+  keyless.binary_identity_regexp = request.certificate_identity_regexp;
+  const Clock& clock = request.clock != nullptr ? *request.clock : Clock::Real();
+  keyless.now_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();
 
   std::optional<TempDir> pulled;
   std::string dir = request.bundle_dir;
@@ -574,12 +621,13 @@ Result<VerifyReport> Verify(const VerifyRequest& request) {
         in.bundle = UnreadableAttestation(bytes.status());
       } else {
         in.bundle = CheckBundleAttestation(*bytes, key.has_value() ? &*key : nullptr,
-                                           checked->manifest_sha256);
+                                           checked->manifest_sha256, keyless);
       }
       if (in.bundle->verified && in.binary_attestation_present) {
         Result<std::string> bin = ReadNoFollow(dir + "/" + std::string(kBinaryAttestationPath),
                                                attest::kMaxSigstoreBundleBytes);
-        in.binary = bin.ok() ? CheckBinaryAttestation(*bin) : UnreadableAttestation(bin.status());
+        in.binary = bin.ok() ? CheckBinaryAttestation(*bin, in.bundle->binary_sha256, keyless)
+                             : UnreadableAttestation(bin.status());
       }
     }
   }

@@ -9,19 +9,23 @@
 ///     (checksum::VerifyBundle). Any failure, a missing checksums.txt included,
 ///     gives **unknown**.
 ///  2. No `attestation/bundle-attestation.sigstore.json`: **unverified**.
-///  3. The bundle attestation is parsed and verified with the `--key` public key,
-///     the artifact being the SHA-256 of the exact checksums.txt bytes that step 1
-///     verified; its DSSE payload must be an in-toto statement with a SLSA
-///     provenance v1 predicate. Without `--key` the attestation cannot be verified
-///     in this build (certificate-based verification is not available), so it
-///     fails. **An attestation that exists but does not verify always gives
-///     unknown**, never unverified: a broken signature is worse than none.
+///  3. The bundle attestation is parsed and verified, the artifact being the
+///     SHA-256 of the exact checksums.txt bytes that step 1 verified: with the
+///     `--key` public key, or without it keyless (offline, against the embedded
+///     Sigstore public-good root plus `--trust-root`), accepting any signer, who is
+///     reported as the creator. Its DSSE payload must be an in-toto statement with
+///     a SLSA provenance v1 predicate. **An attestation that exists but does not
+///     verify always gives unknown**, never unverified: a broken signature is worse
+///     than none.
 ///  4. With a verified bundle attestation: a binary attestation
 ///     (`attestation/aicr-attestation.sigstore.json`), when present, must verify
-///     too; it is certificate-based (release CI identity), which this build cannot
-///     check, so the level stays **attested** and an error entry records why.
-///     When it is absent and the signer was pinned by `--key`, the level is not
-///     lowered for its absence; without a pinned signer it would stop at attested.
+///     keyless against the binary digest the statement records (its first resolved
+///     dependency), with the identity pinned to upstream's release workflow
+///     (kBinaryIdentityRegexp, or `--certificate-identity-regexp`) and issuer
+///     kBinaryIdentityIssuer; if it fails the level stays **attested** and an error
+///     entry records why. When it is absent and the signer was pinned by `--key`,
+///     the level is not lowered for its absence; without a pinned signer it stops
+///     at attested.
 ///  5. A top-level `data/` directory (external `--data`) caps the level at
 ///     **attested**; otherwise the bundle is **verified**.
 ///
@@ -41,11 +45,14 @@
 /// is UNAUTHORIZED; otherwise a policy failure is INVALID_REQUEST.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "attest/keys.h"
+#include "attest/trusted_root.h"
 #include "base/clock.h"
 #include "base/result.h"
 #include "base/status.h"
@@ -112,7 +119,40 @@ struct AttestationCheck {
   std::string tool_version{};
   /// Whether verification pinned the signer (a `--key`, or an identity policy).
   bool identity_pinned = false;
+  /// The producing binary's SHA-256 (hex) from the statement's first resolved
+  /// dependency (bundle attestation only): what the binary attestation must cover.
+  std::string binary_sha256{};
 };
+
+/// The trust material of keyless (certificate) verification in `aicr verify`.
+struct KeylessTrust {
+  /// The embedded public-good root, with `--trust-root` added.
+  attest::TrustedRoot root{};
+  /// The binary attestation's identity: upstream's release workflow, or the
+  /// `--certificate-identity-regexp` override.
+  std::string binary_identity_regexp{};
+  /// "Now" for the transparency-log time checks (seconds since the epoch).
+  std::int64_t now_unix = 0;
+};
+
+/// The release workflow that signs upstream binaries, and its OIDC issuer.
+inline constexpr std::string_view kBinaryIdentityRegexp =
+    "^https://github\\.com/NVIDIA/aicr/\\.github/workflows/on-tag\\.yaml@refs/tags/.*";
+inline constexpr std::string_view kBinaryIdentityIssuer =
+    "https://token.actions.githubusercontent.com";
+
+/// Verifies the bundle attestation `bytes` against the checksums.txt digest: with
+/// `key` when given, else keyless against `keyless` accepting any signer (the
+/// signer is reported as the creator; `--require-creator` pins it). The payload
+/// must be an in-toto statement with subject checksums.txt and SLSA provenance.
+AttestationCheck CheckBundleAttestation(std::string_view bytes, const attest::PublicKey* key,
+                                        const std::string& manifest_sha256,
+                                        const KeylessTrust& keyless);
+
+/// Verifies the binary attestation `bytes` keyless against `binary_sha256`, with the
+/// identity pinned to the release workflow (issuer kBinaryIdentityIssuer).
+AttestationCheck CheckBinaryAttestation(std::string_view bytes, const std::string& binary_sha256,
+                                        const KeylessTrust& keyless);
 
 /// The inputs of the ladder, gathered by Verify (or built by tests).
 struct TrustInputs {
@@ -177,6 +217,8 @@ struct VerifyRequest {
   std::string trust_root{};
   std::string certificate_identity_regexp{};
   bool insecure_ignore_tlog = false;
+  /// "Now" for keyless verification; null means the real clock.
+  const Clock* clock = nullptr;
 };
 
 /// The verdict of `aicr verify`.

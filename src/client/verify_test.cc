@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +17,7 @@
 #include "attest/keys.h"
 #include "attest/sigstore_bundle.h"
 #include "attest/statement.h"
+#include "attest/trusted_root.h"
 #include "checksum/manifest.h"
 #include "checksum/sha256.h"
 #include "serialize/yaml_reader.h"
@@ -443,11 +446,13 @@ TEST_F(VerifyDirTest, KeySignedBundleIsVerifiedWithTheKeyOnly) {
   EXPECT_EQ(policy.ExitStatus().code(), ErrorCode::kInvalidRequest);
   EXPECT_THAT(policy.policy_failure, HasSubstr("someone@else"));
 
-  // Without --key the attestation cannot be verified: unknown, not unverified.
+  // Without --key the key-signed attestation is tried keyless and fails: unknown,
+  // not unverified.
   const VerifyReport keyless = Run({});
   EXPECT_EQ(keyless.result.trust_level, TrustLevel::kUnknown);
   EXPECT_EQ(keyless.ExitStatus().code(), ErrorCode::kUnauthorized);
-  EXPECT_THAT(keyless.result.errors.at(0), HasSubstr("not supported in this build"));
+  EXPECT_THAT(keyless.result.errors.at(0),
+              HasSubstr("signed with a key, not a certificate; verify it with --key"));
 
   // Another key: unknown.
   const attest::PrivateKey other = *attest::PrivateKey::FromPem(GeneratePrivateKeyPem(), "other");
@@ -555,6 +560,88 @@ TEST(VerifyResultJsonTest, HasExactlyTheDocumentedFields) {
                         "binaryAttested", "identityPinned", "bundleCreator", "binaryBuilder",
                         "toolVersion", "hasExternalData", "trustReason", "errors"));
   EXPECT_EQ(*v.Find("trustLevel")->if_string(), "unknown");
+}
+
+}  // namespace
+}  // namespace aicr::client
+
+// ---- keyless attestations (public Sigstore conformance bundles) -----------------
+
+namespace aicr::client {
+namespace {
+
+fs::path ConformanceCase(const std::string& name) {
+  return fs::path(AICR_SOURCE_DIR).parent_path() / "shared" / "conformance" /
+         "sigstore-bundle-verify" / name;
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// The public-good root and the real clock, as `aicr verify` uses them.
+KeylessTrust PublicGood() {
+  KeylessTrust trust;
+  trust.root = attest::PublicGoodTrustedRoot();
+  trust.now_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return trust;
+}
+
+#define REQUIRE_CONFORMANCE()                                                              \
+  do {                                                                                     \
+    if (!fs::is_directory(ConformanceCase(""))) {                                          \
+      const char* ci = std::getenv("CI");                                                  \
+      ASSERT_FALSE(ci != nullptr && std::string(ci) == "true")                             \
+          << "the Sigstore conformance cases are required on CI: " << ConformanceCase(""); \
+      GTEST_SKIP() << "no Sigstore conformance cases beside the checkout";                 \
+    }                                                                                      \
+  } while (false)
+
+TEST(KeylessAttestationTest, BundleAttestationIsVerifiedKeylessThenHeldToTheBundleStatement) {
+  REQUIRE_CONFORMANCE();
+  // A keyless DSSE bundle holding SLSA provenance for a.txt (public-good instance).
+  const std::string bytes =
+      Slurp(ConformanceCase("happy-path-intoto-in-dsse-v3") / "bundle.sigstore.json");
+  const std::string subject = "a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+  // The signature, log entry, SCT and chain all verify; what stops it is that the
+  // statement is not about checksums.txt.
+  AttestationCheck check = CheckBundleAttestation(bytes, nullptr, subject, PublicGood());
+  EXPECT_FALSE(check.verified);
+  EXPECT_EQ(check.reason,
+            "statement: no subject \"checksums.txt\" with the digest of checksums.txt");
+  // Another digest fails in the signature/artifact binding, before the statement.
+  check = CheckBundleAttestation(bytes, nullptr, std::string(64, '0'), PublicGood());
+  EXPECT_FALSE(check.verified);
+  EXPECT_THAT(check.reason, ::testing::StartsWith("artifact: ")) << check.reason;
+  // An empty trust root: nothing vouches for the log or the CA.
+  KeylessTrust none = PublicGood();
+  none.root = attest::TrustedRoot{};
+  check = CheckBundleAttestation(bytes, nullptr, subject, none);
+  EXPECT_FALSE(check.verified);
+  EXPECT_THAT(check.reason, ::testing::StartsWith("tlog: ")) << check.reason;
+}
+
+TEST(KeylessAttestationTest, BinaryAttestationIsPinnedToTheReleaseWorkflow) {
+  REQUIRE_CONFORMANCE();
+  // A keyless message signature over a.txt by the conformance suite's workflow.
+  const std::string bytes = Slurp(ConformanceCase("happy-path-v0.3") / "bundle.sigstore.json");
+  const std::string digest = checksum::Sha256Hex(Slurp(ConformanceCase("a.txt")));
+  // Everything verifies except who signed it: not upstream's release workflow.
+  AttestationCheck check = CheckBinaryAttestation(bytes, digest, PublicGood());
+  EXPECT_FALSE(check.verified);
+  EXPECT_THAT(check.reason, ::testing::StartsWith("identity: ")) << check.reason;
+  EXPECT_THAT(check.reason, HasSubstr("sigstore-conformance")) << check.reason;
+  // The binary recorded in the bundle is not the one that was signed.
+  check = CheckBinaryAttestation(bytes, std::string(64, '1'), PublicGood());
+  EXPECT_FALSE(check.verified);
+  EXPECT_THAT(check.reason, ::testing::Not(::testing::StartsWith("identity: "))) << check.reason;
+  // No binary digest in the provenance: nothing to check it against.
+  check = CheckBinaryAttestation(bytes, "", PublicGood());
+  EXPECT_FALSE(check.verified);
+  EXPECT_EQ(check.reason, "statement: the bundle attestation records no binary digest");
 }
 
 }  // namespace

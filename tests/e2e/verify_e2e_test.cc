@@ -213,11 +213,11 @@ TEST(VerifyE2eTest, KeySignedBundle) {
   EXPECT_EQ(j["bundleAttested"], false);
   ASSERT_FALSE(j["errors"].empty());
 
-  // No key: cannot be verified in this build, so unknown too.
+  // No key: tried keyless, which a key-signed bundle fails, so unknown too.
   r = Aicr({"verify", f.signed_bundle.string(), "-t", "json"});
   EXPECT_EQ(r.exit_code, kExitUnauthorized);
   EXPECT_EQ(Json(r)["trustLevel"], "unknown");
-  EXPECT_THAT(r.err, HasSubstr("not supported in this build"));
+  EXPECT_THAT(r.err, HasSubstr("signed with a key, not a certificate; verify it with --key"));
   // Even when the caller only asks for unverified.
   r = Aicr({"verify", f.signed_bundle.string(), "--min-trust-level", "unverified"});
   EXPECT_EQ(r.exit_code, kExitUnauthorized);
