@@ -23,7 +23,7 @@ test: deps
 
 bench: deps
 	cmake --preset release
-	cmake --build --preset release -j $(JOBS) --target aicr aicrd aicr_bench_startup aicr_bench_serialize aicr_bench_recipe aicr_bench_constraints aicr_bench_bundle aicr_bench_validate aicr_bench_snapshot aicr_bench_topology aicr_bench_oci aicr_bench_attest aicr_test_apiserver
+	cmake --build --preset release -j $(JOBS) --target aicr aicrd aicr_bench_startup aicr_bench_serialize aicr_bench_recipe aicr_bench_constraints aicr_bench_bundle aicr_bench_validate aicr_bench_snapshot aicr_bench_topology aicr_bench_oci aicr_bench_attest aicr_bench_keyless aicr_test_apiserver
 	build/release/bench/aicr_bench_startup build/release/src/cli/aicr
 	build/release/bench/aicr_bench_serialize --benchmark_min_time=0.2
 	build/release/bench/aicr_bench_recipe --benchmark_min_time=0.1
@@ -37,10 +37,11 @@ bench: deps
 	build/release/bench/aicr_bench_snapshot build/release/src/cli/aicr
 	build/release/bench/aicr_bench_topology
 	build/release/bench/aicr_bench_oci
+	build/release/bench/aicr_bench_keyless ../shared/conformance/sigstore-bundle-verify
 
 fuzz: deps
 	cmake --preset fuzz
-	cmake --build --preset fuzz -j $(JOBS) --target aicr_fuzz_yaml aicr_fuzz_json aicr_fuzz_checksum aicr_fuzz_gotemplate aicr_fuzz_server_params aicr_fuzz_k8s_watch aicr_fuzz_snapshot aicr_fuzz_ctrf aicr_fuzz_validator_catalog aicr_fuzz_sigstore_bundle aicr_fuzz_tar aicr_fuzz_oci_manifest
+	cmake --build --preset fuzz -j $(JOBS) --target aicr_fuzz_yaml aicr_fuzz_json aicr_fuzz_checksum aicr_fuzz_gotemplate aicr_fuzz_server_params aicr_fuzz_k8s_watch aicr_fuzz_snapshot aicr_fuzz_ctrf aicr_fuzz_validator_catalog aicr_fuzz_sigstore_bundle aicr_fuzz_tar aicr_fuzz_oci_manifest aicr_fuzz_keyless_parsers
 	bash scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)
 
 docs:
