@@ -19,6 +19,12 @@ namespace {
 
 using serialize::Value;
 
+// "(<start> to <end>)" for error messages.
+std::string DescribeWindow(const ValidityWindow& w) {
+  return "(" + (w.start_unix ? FormatUnixTime(*w.start_unix) : std::string("unbounded")) + " to " +
+         (w.end_unix ? FormatUnixTime(*w.end_unix) : std::string("unbounded")) + ")";
+}
+
 Status Bad(std::string reason) { return InvalidRequestError("tlog: " + std::move(reason)); }
 
 std::string Lower(std::string s) {
@@ -465,7 +471,7 @@ Status VerifyTlogEntry(const Value& entry, const TrustedRoot& root, const TlogCo
       }
       if (!cert->Contains(itime)) {
         return Bad("integrated time " + FormatUnixTime(itime) +
-                   " is outside the signing certificate validity");
+                   " is outside the signing certificate validity " + DescribeWindow(*cert));
       }
     }
     const std::string* set_b64 = StringAt(entry, "inclusionPromise.signedEntryTimestamp");
@@ -564,7 +570,8 @@ Result<SigningTimes> VerifyTlogAndTimestamps(const SigstoreBundle& bundle, const
     for (int64_t t : out.timestamps) {
       if (!cert->Contains(t)) {
         return InvalidRequestError("timestamp: time " + FormatUnixTime(t) +
-                                   " is outside the signing certificate validity");
+                                   " is outside the signing certificate validity " +
+                                   DescribeWindow(*cert));
       }
     }
   }

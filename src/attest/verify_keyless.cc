@@ -1,6 +1,7 @@
 #include "attest/verify_keyless.h"
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -77,55 +78,8 @@ VerifyOutcome VerifyKeyless(const SigstoreBundle& bundle, const TrustedRoot& roo
     return Fail(VerifyStep::kSignature, "bundle holds no signature", signer);
   }
 
-  // Signing times: verified integrated times and RFC 3161 timestamps.
-  std::vector<int64_t> times;
-  const serialize::Value& entries = material.tlog_entries;
-  if (!entries.is_sequence() || entries.size() == 0) {
-    return Fail(VerifyStep::kTlog, "bundle has no transparency log entry", signer);
-  }
-  for (const serialize::Value& entry : *entries.if_sequence()) {
-    int64_t integrated = 0;
-    if (Status s = VerifyTlogEntry(entry, root, ctx, now_unix, &integrated); !s.ok()) {
-      return Fail(VerifyStep::kTlog, s.message(), signer);
-    }
-    if (integrated > 0) {
-      times.push_back(integrated);
-    }
-  }
-  Result<std::vector<int64_t>> stamps =
-      VerifyBundleTimestamps(material.timestamp_verification_data, ctx.signature, root);
-  if (!stamps.ok()) {
-    return Fail(VerifyStep::kTimestamp, stamps.status().message(), signer);
-  }
-  times.insert(times.end(), stamps->begin(), stamps->end());
-  if (times.empty()) {
-    return Fail(VerifyStep::kTimestamp,
-                "no verified signing time: the bundle has neither an integrated time nor an RFC "
-                "3161 timestamp",
-                signer);
-  }
-
-  // The certificate at every signing time.
-  std::string issuer_der;
-  for (int64_t t : times) {
-    if (t < leaf->not_before_unix || t > leaf->not_after_unix) {
-      return Fail(VerifyStep::kCertificate,
-                  "signing time " + FormatUnixTime(t) + " is outside the certificate validity (" +
-                      FormatUnixTime(leaf->not_before_unix) + " to " +
-                      FormatUnixTime(leaf->not_after_unix) + ")",
-                  signer);
-    }
-    Result<ValidatedChain> chain = VerifyCertificateChain(material.certificate_chain_der, root, t);
-    if (!chain.ok()) {
-      return Fail(VerifyStep::kCertificate, chain.status().message(), signer);
-    }
-    issuer_der = chain->issuer_der;
-  }
-  if (Status s = VerifyEmbeddedScts(leaf->der, issuer_der, root); !s.ok()) {
-    return Fail(VerifyStep::kSct, s.message(), signer);
-  }
-
-  // The signature and the artifact, with the certificate's key.
+  // The signature and the artifact, with the certificate's key, before anything is asked of the
+  // log: a bundle whose own signature is wrong is rejected for that.
   Result<PublicKey> leaf_key = PublicKey::FromDer(leaf->spki_der, "certificate public key");
   if (!leaf_key.ok()) {
     return Fail(VerifyStep::kCertificate, leaf_key.status().message(), signer);
@@ -136,7 +90,39 @@ VerifyOutcome VerifyKeyless(const SigstoreBundle& bundle, const TrustedRoot& roo
   VerifyOutcome out = VerifyWithKey(keyed, *leaf_key, artifact);
   out.signer = signer;
   if (!out.verified) {
+    constexpr std::string_view kGivenKey = "the given key";
+    if (std::size_t at = out.reason.rfind(kGivenKey); at != std::string::npos) {
+      out.reason.replace(at, kGivenKey.size(), "the signing certificate's key");
+    }
     return out;
+  }
+
+  // Signing times: verified integrated times and RFC 3161 timestamps, each inside the
+  // certificate's validity (the tlog or timestamp step reports one that is not).
+  const serialize::Value& entries = material.tlog_entries;
+  if (!entries.is_sequence() || entries.size() == 0) {
+    return Fail(VerifyStep::kTlog, "bundle has no transparency log entry", signer);
+  }
+  Result<SigningTimes> signing = VerifyTlogAndTimestamps(bundle, root, ctx, now_unix);
+  if (!signing.ok()) {
+    const std::string& reason = signing.status().message();
+    return Fail(reason.rfind("timestamp: ", 0) == 0 ? VerifyStep::kTimestamp : VerifyStep::kTlog,
+                reason, signer);
+  }
+  std::vector<int64_t> times = signing->integrated_times;
+  times.insert(times.end(), signing->timestamps.begin(), signing->timestamps.end());
+
+  // The certificate chain at every signing time, and its SCT.
+  std::string issuer_der;
+  for (int64_t t : times) {
+    Result<ValidatedChain> chain = VerifyCertificateChain(material.certificate_chain_der, root, t);
+    if (!chain.ok()) {
+      return Fail(VerifyStep::kCertificate, chain.status().message(), signer);
+    }
+    issuer_der = chain->issuer_der;
+  }
+  if (Status s = VerifyEmbeddedScts(leaf->der, issuer_der, root); !s.ok()) {
+    return Fail(VerifyStep::kSct, s.message(), signer);
   }
   if (Status s = CheckIdentity(*leaf, policy); !s.ok()) {
     return Fail(VerifyStep::kIdentity, s.message(), signer);

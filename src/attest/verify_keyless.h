@@ -17,12 +17,13 @@
 namespace aicr::attest {
 
 /// Verifies `bundle` in keyless mode. Steps, each failure naming its VerifyStep: certificate
-/// material present and parsable (kCertificate); every tlog entry verified, at least one
-/// required (kTlog); every RFC 3161 timestamp verified (kTimestamp); at least one verified
-/// signing time (integrated time or timestamp) (kTimestamp); the certificate chain valid at every
-/// signing time (kCertificate); an SCT from a trusted CT log (kSct); the signature over the
-/// artifact with the certificate key (kSignature / kArtifact); the identity (kIdentity). On
-/// success `signer` is the certificate's first SAN.
+/// material present and parsable, no bundled root (kCertificate); the signature over the artifact
+/// with the certificate's key (kSignature / kArtifact); at least one tlog entry, every entry
+/// verified, each integrated time inside the certificate's validity (kTlog); every RFC 3161
+/// timestamp verified and inside the certificate's validity, and a signing time for every entry
+/// without an integrated time (kTimestamp); the certificate chain valid at every signing time
+/// (kCertificate); an SCT from a trusted CT log (kSct); the identity (kIdentity). On success
+/// `signer` is the certificate's first SAN.
 VerifyOutcome VerifyKeyless(const SigstoreBundle& bundle, const TrustedRoot& root,
                             const IdentityPolicy& policy, const Artifact& artifact,
                             int64_t now_unix);

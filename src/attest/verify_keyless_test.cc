@@ -96,11 +96,17 @@ TEST(VerifyKeylessTest, ConformanceCases) {
       {"invalid-ct-key_fail", VerifyStep::kSct},
       {"rekor2-no-timestamp_fail", VerifyStep::kTimestamp},
       {"rekor2-timestamp-payload-mismatch_fail", VerifyStep::kTimestamp},
-      {"rekor2-timestamp-with-incorrect-time_fail", VerifyStep::kCertificate},
-      {"intoto-tsa-timestamp-outside-cert-validity_fail", VerifyStep::kCertificate},
+      {"rekor2-timestamp-with-incorrect-time_fail", VerifyStep::kTimestamp},
+      {"intoto-tsa-timestamp-outside-cert-validity_fail", VerifyStep::kTimestamp},
       {"checkpoint-wrong-roothash_fail", VerifyStep::kTlog},
       {"bundle-from-wrong-instance_fail", VerifyStep::kTlog},
       {"message-digest-mismatch_fail", VerifyStep::kArtifact},
+      {"wrong-material_fail", VerifyStep::kArtifact},
+      {"signature-mismatch_fail", VerifyStep::kSignature},
+      {"dsse-invalid-sig_fail", VerifyStep::kSignature},
+      {"rekor2-dsse-invalid-sig_fail", VerifyStep::kSignature},
+      {"dsse-mismatch-sig_fail", VerifyStep::kTlog},
+      {"intoto-set-outside-signing-cert-validity_fail", VerifyStep::kTlog},
   };
   int verified = 0;
   int rejected = 0;
