@@ -71,7 +71,7 @@ VerifyOutcome VerifyWithKey(const SigstoreBundle& bundle, const PublicKey& key,
   if (!material.public_key_hint.has_value()) {
     if (!material.certificate_chain_der.empty()) {
       return Fail(VerifyStep::kCertificate,
-                  "certificate-based (keyless) verification is not supported in this build");
+                  "bundle is signed with a certificate (keyless), not a key; verify it without --key");
     }
     return Fail(VerifyStep::kBundle, "bundle has no verification material");
   }

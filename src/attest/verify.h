@@ -55,7 +55,7 @@ struct VerifyOutcome {
 /// signature must verify over the artifact; DSSE: the PAE signature must verify and, for in-toto
 /// payloads, some subject's sha256 must equal the artifact's. tlog entries are not checked in key
 /// mode. Bundles with only certificate material and no key → failed_step kCertificate, reason
-/// "certificate-based (keyless) verification is not supported in this build".
+/// "bundle is signed with a certificate (keyless), not a key; verify it without --key".
 VerifyOutcome VerifyWithKey(const SigstoreBundle& bundle, const PublicKey& key,
                             const Artifact& artifact);
 

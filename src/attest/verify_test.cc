@@ -134,7 +134,7 @@ TEST_P(VerifyTest, CertificateOnlyBundleIsUnsupported) {
   VerifyOutcome out = VerifyWithKey(cert, key_->public_key(), artifact_);
   EXPECT_FALSE(out.verified);
   EXPECT_EQ(out.failed_step, VerifyStep::kCertificate);
-  EXPECT_EQ(out.reason, "certificate-based (keyless) verification is not supported in this build");
+  EXPECT_EQ(out.reason, "bundle is signed with a certificate (keyless), not a key; verify it without --key");
 }
 
 TEST_P(VerifyTest, MissingOrBadArtifact) {

@@ -38,6 +38,9 @@ Status RunVerify(CommandContext& ctx) {
   client::EvidenceVerifyRequest req;
   req.input = ctx.args().at(0);
   req.key = ctx.GetString("key");
+  req.expected_issuer = ctx.GetString("expected-issuer");
+  req.expected_identity_regexp = ctx.GetString("expected-identity-regexp");
+  req.trust_root = ctx.GetString("trust-root");
   req.allow_unpinned_tag = ctx.GetBool("allow-unpinned-tag");
   req.plain_http = ctx.GetBool("registry-plain-http");
   req.insecure_tls = ctx.GetBool("registry-insecure-tls");
@@ -102,17 +105,34 @@ CommandSpec EvidenceCommand() {
           "its summary-bundle/ or its pointer.yaml. Every manifest file is re-hashed, the\n"
           "manifest digest, each phase's CTRF digest and the BOM digest must match the\n"
           "predicate, and the canonical digest of the bundled recipe must match the\n"
-          "statement subject. A signature (attestation.intoto.jsonl) is checked with --key;\n"
-          "an unsigned bundle that passes is reported as pending signature. The JSON\n"
+          "statement subject. A signature (attestation.intoto.jsonl) is checked with --key,\n"
+          "or without it keyless and offline: the Fulcio certificate must chain to the\n"
+          "embedded Sigstore public-good root (plus --trust-root) at a signing time a\n"
+          "transparency-log entry or RFC 3161 timestamp proves, and the signer must match\n"
+          "--expected-identity-regexp and --expected-issuer when given; a pointer's\n"
+          "signer must be the certificate's. An unsigned bundle that passes is reported as\n"
+          "pending signature. The JSON\n"
           "`exit` is 0 valid, 1 valid with failed checks recorded, 2 invalid, 3 no\n"
           "verdict; the process exits 0, 2 (for 1 and 2), 5 (transient) or 9 (canceled).\n"
           "\n"
           "    aicr evidence verify ./evidence\n"
-          "    aicr evidence verify ./evidence/pointer.yaml --key key.pub -t json\n",
+          "    aicr evidence verify ./evidence/pointer.yaml --key key.pub -t json\n"
+          "    aicr evidence verify ./evidence/pointer.yaml \\\n"
+          "      --expected-issuer https://token.actions.githubusercontent.com \\\n"
+          "      --expected-identity-regexp '^https://github.com/acme/'\n",
       .args = {ArgSpec{.name = "input",
                        .usage = "evidence directory, pointer.yaml or oci://...@sha256:..."}},
       .flags = {Flag({.name = "key",
                       .usage = "PEM public key the signature must verify with",
+                      .value_name = "FILE"}),
+                Flag({.name = "expected-issuer",
+                      .usage = "OIDC issuer the keyless signing certificate must carry",
+                      .value_name = "URL"}),
+                Flag({.name = "expected-identity-regexp",
+                      .usage = "pattern the keyless signing certificate's identity must match",
+                      .value_name = "REGEXP"}),
+                Flag({.name = "trust-root",
+                      .usage = "Sigstore trusted_root.json added to the embedded public-good root",
                       .value_name = "FILE"}),
                 Flag({.name = "format",
                       .shorts = {'t'},

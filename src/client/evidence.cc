@@ -2,14 +2,17 @@
 
 #include "client/evidence.h"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
+#include <chrono>
 #include <filesystem>
-#include <vector>
+#include <optional>
+#include <utility>
 
 #include "attest/keys.h"
+#include "base/clock.h"
 #include "base/status_macros.h"
+#include "base/temp_dir.h"
+#include "client/trust_root.h"
+#include "client/verify.h"
 #include "evidence/canonical.h"
 #include "evidence/manifest.h"
 #include "evidence/oci_transport.h"
@@ -50,10 +53,29 @@ Result<std::string> EvidenceDigest(const Client& client, const EvidenceDigestReq
 Result<evidence::EvidenceReport> VerifyEvidence(const Client& client,
                                                 const EvidenceVerifyRequest& request) {
   (void)client;
-  namespace fs = std::filesystem;
   evidence::VerifyOptions options;
   if (!request.key.empty()) {
     AICR_ASSIGN_OR_RETURN(options.key, attest::LoadPublicKey(request.key));
+  }
+  // Keyless: the embedded public-good root plus --trust-root, pinned to the expected
+  // identity when given.
+  if (!request.expected_identity_regexp.empty()) {
+    AICR_RETURN_IF_ERROR(ValidateIdentityPattern(request.expected_identity_regexp));
+  }
+  std::optional<attest::TrustedRoot> root;
+  if (!options.key.has_value()) {
+    AICR_ASSIGN_OR_RETURN(root, PublicGoodPlus(request.trust_root, "--trust-root"));
+    options.trusted_root = &*root;
+    options.identity.san_regex = request.expected_identity_regexp;
+    options.identity.issuer = request.expected_issuer;
+    const Clock& clock = request.clock != nullptr ? *request.clock : Clock::Real();
+    options.now_unix =
+        std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();
+  } else if (!request.expected_issuer.empty() || !request.expected_identity_regexp.empty() ||
+             !request.trust_root.empty()) {
+    return InvalidRequestError(
+        "--expected-issuer, --expected-identity-regexp and --trust-root apply to keyless "
+        "signatures; they cannot be combined with --key");
   }
   if (request.cancel.IsCanceled()) {
     return CanceledError("evidence verify canceled");
@@ -62,28 +84,19 @@ Result<evidence::EvidenceReport> VerifyEvidence(const Client& client,
   registry.plain_http = request.plain_http;
   registry.insecure_tls = request.insecure_tls;
   registry.cancel = &request.cancel;
-  std::string scratch;  // removed after verification
+  std::optional<TempDir> scratch;  // removed after verification
   options.fetch_oci = [&](const std::string& ref) -> Result<std::string> {
     AICR_ASSIGN_OR_RETURN(const oci::Reference parsed, oci::ParseReference(ref));
-    std::string tmpl = (fs::temp_directory_path() / "aicr-evidence-XXXXXX").string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    if (mkdtemp(buf.data()) == nullptr) {
-      return UnavailableError("create temporary directory: " + std::string(std::strerror(errno)));
-    }
-    scratch = buf.data();
-    const std::string dest = scratch + "/bundle";
+    AICR_ASSIGN_OR_RETURN(TempDir tmp, TempDir::Create("aicr-evidence-"));
+    scratch = std::move(tmp);
+    const std::string dest = scratch->path() + "/bundle";
     AICR_RETURN_IF_ERROR(evidence::PullEvidence(parsed, dest, registry));
     return dest;
   };
   Result<evidence::EvidenceReport> report =
       evidence::VerifyEvidence(request.input, options, request.allow_unpinned_tag);
-  if (!scratch.empty()) {
-    std::error_code ec;
-    fs::remove_all(scratch, ec);
-    if (report.ok()) {
-      report->bundle_dir = request.input;
-    }
+  if (scratch.has_value() && report.ok()) {
+    report->bundle_dir = request.input;
   }
   return report;
 }

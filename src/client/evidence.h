@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/cancel.h"
+#include "base/clock.h"
 #include "base/result.h"
 #include "base/status.h"
 #include "client/client.h"
@@ -28,16 +29,28 @@ Result<std::string> EvidenceDigest(const Client& client, const EvidenceDigestReq
 /// `aicr evidence verify <input>`.
 struct EvidenceVerifyRequest {
   std::string input;  ///< directory, pointer.yaml or oci://...@sha256:...
-  std::string key;    ///< `--key`: public key (file:// or path); "" = none
+  std::string key;    ///< `--key`: public key (file:// or path); "" = keyless
+  /// Keyless only: `--expected-issuer` (exact OIDC issuer) and
+  /// `--expected-identity-regexp` (searched in the certificate SAN); "" = any.
+  std::string expected_issuer{};
+  std::string expected_identity_regexp{};
+  /// Keyless only: `--trust-root`, a trusted_root.json added to the embedded
+  /// Sigstore public-good root.
+  std::string trust_root{};
+  /// "Now" for the transparency-log checks; null = the real clock.
+  const Clock* clock = nullptr;
   bool allow_unpinned_tag = false;
   bool plain_http = false;
   bool insecure_tls = false;
   CancelToken cancel;
 };
 
-/// Verifies the evidence (evidence::VerifyEvidence). Errors: the key's load
-/// errors; NOT_FOUND for a missing input; INVALID_REQUEST for a tag-only registry
-/// reference without `allow_unpinned_tag`; the registry's errors while pulling.
+/// Verifies the evidence (evidence::VerifyEvidence): a signature with the key, or
+/// keyless against the trusted root and the expected identity. Errors: the key's
+/// and trust root's load errors; INVALID_REQUEST for an invalid identity pattern or
+/// keyless flags combined with --key; NOT_FOUND for a missing input;
+/// INVALID_REQUEST for a tag-only registry reference without
+/// `allow_unpinned_tag`; the registry's errors while pulling.
 Result<evidence::EvidenceReport> VerifyEvidence(const Client& client,
                                                 const EvidenceVerifyRequest& request);
 

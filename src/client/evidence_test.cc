@@ -229,11 +229,30 @@ TEST_F(EvidenceClientTest, PublishSignsWithALocalKeyAndVerifyChecksIt) {
   EXPECT_TRUE(report->signature_verified);
   EXPECT_FALSE(report->pending);
 
+  // Without the key the signature is verified keyless, and a key-signed bundle fails that.
   v.key.clear();
   report = VerifyEvidence(client_, v);
   ASSERT_THAT(report, IsOk());
-  EXPECT_EQ(report->exit, evidence::kVerdictNoVerdict);
+  EXPECT_EQ(report->exit, evidence::kVerdictInvalid);
+  EXPECT_EQ(report->failure_class, "signature");
+  ASSERT_FALSE(report->checks.empty());
+  EXPECT_EQ(report->checks.front().name, "signature");
+  EXPECT_THAT(report->checks.front().detail,
+              HasSubstr("certificate: bundle is signed with a key, not a certificate"));
   EXPECT_EQ(EvidenceVerdictStatus(*report).code(), ErrorCode::kInvalidRequest);
+
+  // Keyless pinning flags do not combine with a key.
+  v.key = (root_ / "key.pub").string();
+  v.expected_issuer = "https://token.actions.githubusercontent.com";
+  EXPECT_THAT(VerifyEvidence(client_, v),
+              StatusIs(ErrorCode::kInvalidRequest, HasSubstr("cannot be combined with --key")));
+  v.key.clear();
+  v.expected_identity_regexp = "(";
+  EXPECT_THAT(VerifyEvidence(client_, v), StatusIs(ErrorCode::kInvalidRequest, HasSubstr("(")));
+  v.expected_identity_regexp.clear();
+  v.trust_root = (root_ / "no-such-root.json").string();
+  EXPECT_THAT(VerifyEvidence(client_, v),
+              StatusIs(ErrorCode::kNotFound, HasSubstr("no-such-root.json")));
 
   // A digest is not a push target; refused before any network call.
   pub.push = "oci://registry.example/aicr-evidence@sha256:" + std::string(64, 'a');

@@ -25,6 +25,7 @@
 #include "checksum/sha256.h"
 #include "checksum/verify.h"
 #include "client/config_fields.h"
+#include "client/trust_root.h"
 #include "constraints/expression.h"
 #include "constraints/version.h"
 #include "oci/pull.h"
@@ -52,7 +53,6 @@ using checksum::kManifestName;
 /// Largest artifact `verify-blob` reads into memory.
 constexpr std::size_t kMaxBlobBytes = std::size_t{256} * 1024 * 1024;
 /// Largest trusted_root.json read.
-constexpr std::size_t kMaxTrustRootBytes = std::size_t{4} * 1024 * 1024;
 
 constexpr TrustLevel kAllLevels[] = {TrustLevel::kUnknown, TrustLevel::kUnverified,
                                      TrustLevel::kAttested, TrustLevel::kVerified};
@@ -141,24 +141,6 @@ Result<constraints::ParsedConstraint> ParseToolVersionConstraint(std::string_vie
 }
 
 // A Sigstore trusted_root.json: a JSON object with the trusted-root media type.
-Status ValidateTrustRoot(const std::string& path, std::string_view flag) {
-  AICR_ASSIGN_OR_RETURN(const std::string bytes,
-                        serialize::ReadLocalFile(path, kMaxTrustRootBytes));
-  Result<Value> doc = serialize::ParseJson(bytes);
-  if (!doc.ok()) {
-    return InvalidRequestError(std::string(flag) + " " + Quote(path) +
-                               ": not valid JSON: " + doc.status().message());
-  }
-  const Value* media = doc->Find("mediaType");
-  if (!doc->is_mapping() || media == nullptr || !media->is_string() ||
-      media->if_string()->rfind("application/vnd.dev.sigstore.trustedroot", 0) != 0) {
-    return InvalidRequestError(std::string(flag) + " " + Quote(path) +
-                               ": not a Sigstore trusted root (mediaType "
-                               "application/vnd.dev.sigstore.trustedroot+json expected)");
-  }
-  return OkStatus();
-}
-
 // Verifies the bundle attestation bytes with `key` against the checksums.txt digest.
 AttestationCheck CheckBundleAttestationImpl(std::string_view bytes, const attest::PublicKey* key,
                                             const std::string& manifest_sha256,
@@ -566,17 +548,7 @@ Result<VerifyReport> Verify(const VerifyRequest& request) {
     AICR_ASSIGN_OR_RETURN(key, attest::LoadPublicKey(request.key));
   }
   KeylessTrust keyless;
-  keyless.root = attest::PublicGoodTrustedRoot();
-  if (!request.trust_root.empty()) {
-    AICR_RETURN_IF_ERROR(ValidateTrustRoot(request.trust_root, "--trust-root"));
-    AICR_ASSIGN_OR_RETURN(std::string root_json,
-                          serialize::ReadInput(request.trust_root, serialize::InputOptions{}));
-    Result<attest::TrustedRoot> extra = attest::ParseTrustedRoot(root_json);
-    if (!extra.ok()) {
-      return extra.status().WithContext("--trust-root " + Quote(request.trust_root));
-    }
-    keyless.root = attest::MergeTrustedRoots(std::move(keyless.root), *extra);
-  }
+  AICR_ASSIGN_OR_RETURN(keyless.root, PublicGoodPlus(request.trust_root, "--trust-root"));
   keyless.binary_identity_regexp = request.certificate_identity_regexp;
   const Clock& clock = request.clock != nullptr ? *request.clock : Clock::Real();
   keyless.now_unix =
@@ -741,15 +713,8 @@ Result<VerifyBlobResult> VerifyBlob(const VerifyBlobRequest& request) {
   // --trusted-root replaces the embedded Sigstore public-good root for this verification.
   std::optional<attest::TrustedRoot> trusted_root;
   if (!request.trusted_root.empty()) {
-    AICR_RETURN_IF_ERROR(ValidateTrustRoot(request.trusted_root, "--trusted-root"));
-    AICR_ASSIGN_OR_RETURN(const std::string root_bytes,
-                          serialize::ReadLocalFile(request.trusted_root, kMaxTrustRootBytes));
-    Result<attest::TrustedRoot> parsed = attest::ParseTrustedRoot(root_bytes);
-    if (!parsed.ok()) {
-      return InvalidRequestError("--trusted-root " + Quote(request.trusted_root) + ": " +
-                                 parsed.status().message());
-    }
-    trusted_root = std::move(parsed).value();
+    AICR_ASSIGN_OR_RETURN(trusted_root,
+                          LoadTrustedRootFile(request.trusted_root, "--trusted-root"));
   }
   AICR_ASSIGN_OR_RETURN(const std::string bytes,
                         serialize::ReadLocalFile(request.bundle, attest::kMaxSigstoreBundleBytes));

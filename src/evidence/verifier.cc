@@ -1,6 +1,7 @@
 #include "evidence/verifier.h"
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +13,7 @@
 #include "attest/sigstore_bundle.h"
 #include "attest/statement.h"
 #include "attest/verify.h"
+#include "attest/verify_keyless.h"
 #include "base/status_macros.h"
 #include "checksum/safe_path.h"
 #include "evidence/builder.h"
@@ -367,7 +369,7 @@ void CheckRecipe(const fs::path& dir, const attest::Statement& st, const Value& 
 }
 
 void CheckPointer(const fs::path& path, const Value& predicate, const std::string& predicate_type,
-                  Checker& c) {
+                  const EvidenceReport& r, Checker& c) {
   Result<std::string> bytes = ReadRegular(path);
   Result<Value> doc = bytes.ok() ? serialize::ParseYaml(*bytes) : Result<Value>(bytes.status());
   if (!doc.ok()) {
@@ -394,6 +396,19 @@ void CheckPointer(const fs::path& path, const Value& predicate, const std::strin
   if (at == nullptr || pred_at == nullptr || *at != *pred_at) {
     bad.push_back("attestedAt does not match the predicate");
   }
+  // The signer a pointer claims must be the certificate's (keyless signatures).
+  if (r.signature_verified && !r.signer_issuer.empty()) {
+    const std::string* identity = Str(*doc, "attestations.0.signer.identity");
+    const std::string* issuer = Str(*doc, "attestations.0.signer.issuer");
+    if (identity != nullptr && *identity != r.signer) {
+      bad.push_back("signer.identity \"" + *identity + "\" is not the certificate identity \"" +
+                    r.signer + "\"");
+    }
+    if (issuer != nullptr && *issuer != r.signer_issuer) {
+      bad.push_back("signer.issuer \"" + *issuer + "\" is not the certificate issuer \"" +
+                    r.signer_issuer + "\"");
+    }
+  }
   if (const Value* summary = doc->FindPath("attestations.0.phaseSummary");
       summary != nullptr && summary->is_mapping()) {
     for (const auto& [phase, counts] : *summary->if_mapping()) {
@@ -414,6 +429,66 @@ void CheckPointer(const fs::path& path, const Value& predicate, const std::strin
       detail += (detail.empty() ? "" : "; ") + b;
     }
     c.Integrity("pointer", detail);
+  }
+}
+
+// Verifies attestation.intoto.jsonl with the key or keyless; on success the
+// statement is replaced by the signed one (which must equal statement.intoto.json).
+void CheckSignature(const fs::path& attestation, const std::string& statement_bytes,
+                    const VerifyOptions& options, attest::Statement* st, Checker& c,
+                    EvidenceReport* r) {
+  if (!options.key.has_value() && options.trusted_root == nullptr) {
+    c.Fail("signature", "attestation.intoto.jsonl is present but no trust material was given", 3,
+           "signature", "pass --key <public key>, or verify keyless against a trusted root");
+    return;
+  }
+  Result<std::string> bytes = ReadRegular(attestation);
+  Result<attest::SigstoreBundle> bundle = bytes.ok()
+                                              ? attest::ParseSigstoreBundle(*bytes)
+                                              : Result<attest::SigstoreBundle>(bytes.status());
+  if (!bundle.ok()) {
+    c.Fail("signature", bundle.status().message(), kVerdictInvalid, "signature",
+           "attestation.intoto.jsonl is not a readable Sigstore bundle");
+    return;
+  }
+  attest::Artifact artifact;
+  artifact.sha256_hex = st->subjects.front().sha256;
+  const bool keyless = !options.key.has_value();
+  const attest::VerifyOutcome out =
+      keyless
+          ? attest::VerifyKeyless(
+                *bundle, *options.trusted_root, options.identity, artifact,
+                options.now_unix != 0 ? options.now_unix : static_cast<int64_t>(std::time(nullptr)))
+          : attest::VerifyWithKey(*bundle, *options.key, artifact);
+  if (!out.verified) {
+    c.Fail("signature", std::string(attest::StepName(out.failed_step)) + ": " + out.reason,
+           kVerdictInvalid, "signature",
+           keyless ? "the keyless signature does not verify against the trusted root and the "
+                     "expected identity"
+                   : "the signature does not verify with this key; check --key or re-sign");
+    return;
+  }
+  Result<Value> signed_doc = out.envelope.has_value()
+                                 ? serialize::ParseJson(out.envelope->payload)
+                                 : Result<Value>(InvalidRequestError("no envelope"));
+  Result<Value> file_doc = serialize::ParseJson(statement_bytes);
+  if (!signed_doc.ok() || !file_doc.ok() || !(*signed_doc == *file_doc)) {
+    c.Integrity("signature", "the signed statement differs from statement.intoto.json");
+    return;
+  }
+  if (Result<attest::Statement> signed_st = attest::ParseStatement(out.envelope->payload);
+      signed_st.ok()) {
+    *st = std::move(signed_st).value();
+  }
+  r->signature_verified = true;
+  r->signer = out.signer;
+  if (keyless) {
+    Result<attest::CertificateInfo> leaf =
+        attest::ParseCertificate(bundle->material.certificate_chain_der.front());
+    r->signer_issuer = leaf.ok() && leaf->oidc_issuer ? *leaf->oidc_issuer : std::string();
+    c.Pass("signature", "verified keyless: " + r->signer + " (issuer " + r->signer_issuer + ")");
+  } else {
+    c.Pass("signature", "verified with key " + out.signer);
   }
 }
 
@@ -449,46 +524,8 @@ Result<EvidenceReport> VerifyEvidence(const std::string& input, const VerifyOpti
 
   // Signature: the predicate comes from the verified payload when signed.
   std::error_code ec;
-  const fs::path attestation = loc.bundle / kAttestationFile;
-  if (fs::exists(fs::symlink_status(attestation, ec))) {
-    if (!options.key.has_value()) {
-      c.Fail("signature", "attestation.intoto.jsonl is present but no --key was given", 3,
-             "signature",
-             "pass --key <public key>; keyless (certificate) verification is not supported in "
-             "this build");
-    } else {
-      Result<std::string> bytes = ReadRegular(attestation);
-      Result<attest::SigstoreBundle> bundle = bytes.ok()
-                                                  ? attest::ParseSigstoreBundle(*bytes)
-                                                  : Result<attest::SigstoreBundle>(bytes.status());
-      if (!bundle.ok()) {
-        c.Fail("signature", bundle.status().message(), kVerdictInvalid, "signature",
-               "attestation.intoto.jsonl is not a readable Sigstore bundle");
-      } else {
-        attest::Artifact artifact;
-        artifact.sha256_hex = st.subjects.front().sha256;
-        const attest::VerifyOutcome out = attest::VerifyWithKey(*bundle, *options.key, artifact);
-        Result<Value> signed_doc = out.verified && out.envelope.has_value()
-                                       ? serialize::ParseJson(out.envelope->payload)
-                                       : Result<Value>(InvalidRequestError(out.reason));
-        Result<Value> file_doc = serialize::ParseJson(*statement_bytes);
-        if (!out.verified) {
-          c.Fail("signature", std::string(attest::StepName(out.failed_step)) + ": " + out.reason,
-                 kVerdictInvalid, "signature",
-                 "the signature does not verify with this key; check --key or re-sign");
-        } else if (!signed_doc.ok() || !file_doc.ok() || !(*signed_doc == *file_doc)) {
-          c.Integrity("signature", "the signed statement differs from statement.intoto.json");
-        } else {
-          Result<attest::Statement> signed_st = attest::ParseStatement(out.envelope->payload);
-          if (signed_st.ok()) {
-            st = std::move(signed_st).value();
-          }
-          r.signature_verified = true;
-          r.signer = out.signer;
-          c.Pass("signature", "verified with key " + out.signer);
-        }
-      }
-    }
+  if (fs::exists(fs::symlink_status(loc.bundle / kAttestationFile, ec))) {
+    CheckSignature(loc.bundle / kAttestationFile, *statement_bytes, options, &st, c, &r);
   }
 
   // Statement and predicate schema.
@@ -543,7 +580,7 @@ Result<EvidenceReport> VerifyEvidence(const std::string& input, const VerifyOpti
   CheckPhaseDigests(loc.bundle, p, digests, c);
   CheckRecipe(loc.bundle, st, p, c, &r);
   if (loc.pointer.has_value()) {
-    CheckPointer(*loc.pointer, p, st.predicate_type, c);
+    CheckPointer(*loc.pointer, p, st.predicate_type, r, c);
   }
 
   if (r.exit == kVerdictValid) {
@@ -571,6 +608,9 @@ Value ReportToValue(const EvidenceReport& r) {
   v.Set("signatureVerified", r.signature_verified);
   if (!r.signer.empty()) {
     v.Set("signer", r.signer);
+  }
+  if (!r.signer_issuer.empty()) {
+    v.Set("issuer", r.signer_issuer);
   }
   v.Set("bundle", r.bundle_dir);
   Value recipe = Value::EmptyMapping();
@@ -627,8 +667,13 @@ std::string RenderReportMarkdown(const EvidenceReport& r) {
   if (!r.attested_at.empty()) {
     out += "- attested at: " + r.attested_at + "\n";
   }
-  out += "- signature: " +
-         (r.signature_verified ? "verified (key " + r.signer + ")" : std::string("none")) + "\n";
+  std::string signature = "none";
+  if (r.signature_verified) {
+    signature = r.signer_issuer.empty()
+                    ? "verified (key " + r.signer + ")"
+                    : "verified keyless (" + r.signer + ", issuer " + r.signer_issuer + ")";
+  }
+  out += "- signature: " + signature + "\n";
   if (r.exit != kVerdictValid) {
     out += "- failure: " + r.failure_class + ": " + r.failure_hint + "\n";
   }
