@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "cli/commands.h"
+#include "cli/flag_config.h"
 #include "cli/recipe_flags.h"
 #include "client/bundle_config.h"
 #include "client/client.h"
@@ -14,24 +15,6 @@
 
 namespace aicr::cli {
 namespace {
-
-// A flag value, else the config's, else `fallback`.
-std::string Pick(const CommandContext& ctx, const char* flag, const std::string& config,
-                 const std::string& fallback = "") {
-  if (ctx.IsSet(flag)) {
-    return ctx.GetString(flag);
-  }
-  return config.empty() ? fallback : config;
-}
-
-// A list flag replaces the config list; otherwise the config list (if any).
-std::vector<std::string> PickList(const CommandContext& ctx, const char* flag,
-                                  const std::optional<std::vector<std::string>>& config) {
-  if (ctx.IsSet(flag)) {
-    return ctx.GetStrings(flag);
-  }
-  return config.value_or(std::vector<std::string>{});
-}
 
 // Whether a flag's value came only from its environment twin (not the command line):
 // the variable is set and the flag holds exactly its value.
@@ -129,9 +112,9 @@ Result<client::BundleRequest> RequestFromFlags(const CommandContext& ctx, std::s
     }
   }
   client::BundleRequest req;
-  req.recipe = Pick(ctx, "recipe", cfg.input_recipe, recipe_output);
+  req.recipe = PickOr(ctx, "recipe", cfg.input_recipe, recipe_output);
   req.data_dir = ctx.GetString("data");
-  *output_dir = Pick(ctx, "output", cfg.output_target, ".");
+  *output_dir = PickOr(ctx, "output", cfg.output_target, ".");
   const EnvLookup env = ProcessEnv();
   AICR_ASSIGN_OR_RETURN(req.attestation, AttestFromFlags(ctx, cfg, env));
   req.publish.output = *output_dir;
@@ -144,7 +127,7 @@ Result<client::BundleRequest> RequestFromFlags(const CommandContext& ctx, std::s
     *output_dir = client::kOciLocalBundleDir;
   }
   bundler::BundleOptions& o = req.options;
-  o.deployer = Pick(ctx, "deployer", cfg.deployer, "helm");
+  o.deployer = PickOr(ctx, "deployer", cfg.deployer, "helm");
   o.set = PickList(ctx, "set", cfg.set);
   o.set_json = ctx.GetStrings("set-json");
   o.set_file = ctx.GetStrings("set-file");

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "cli/commands.h"
+#include "cli/flag_config.h"
 #include "cli/recipe_flags.h"
 #include "client/client.h"
 #include "client/config.h"
@@ -48,38 +49,6 @@ Status RejectUnsupported(const CommandContext& ctx) {
     }
   }
   return OkStatus();
-}
-
-std::string Pick(const CommandContext& ctx, const char* flag, const std::string& config) {
-  if (ctx.IsSet(flag) || config.empty()) {
-    return ctx.GetString(flag);
-  }
-  return config;
-}
-
-Result<std::map<std::string, std::string>> ParseSelectors(const std::vector<std::string>& items) {
-  std::map<std::string, std::string> out;
-  for (const std::string& item : items) {
-    const std::size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return InvalidRequestError("--node-selector \"" + item + "\": expected key=value");
-    }
-    out[item.substr(0, eq)] = item.substr(eq + 1);
-  }
-  return out;
-}
-
-Result<std::vector<snapshotter::Toleration>> ParseTolerations(
-    const std::vector<std::string>& items) {
-  std::vector<snapshotter::Toleration> out;
-  for (const std::string& item : items) {
-    Result<snapshotter::Toleration> t = snapshotter::ParseToleration(item);
-    if (!t.ok()) {
-      return t.status().WithContext("--toleration \"" + item + "\"");
-    }
-    out.push_back(std::move(t).value());
-  }
-  return out;
 }
 
 Result<std::optional<std::map<std::string, std::string>>> Resources(
@@ -147,7 +116,8 @@ Result<client::SnapshotRequest> RequestFromFlags(const CommandContext& ctx, cons
     a.node_selector = cfg.node_selector;
   }
   if (ctx.IsSet("toleration")) {
-    AICR_ASSIGN_OR_RETURN(a.tolerations, ParseTolerations(ctx.GetStrings("toleration")));
+    AICR_ASSIGN_OR_RETURN(a.tolerations,
+                          ParseTolerations(ctx.GetStrings("toleration"), "--toleration"));
   } else {
     a.tolerations = cfg.tolerations;
   }

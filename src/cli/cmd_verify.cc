@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "cli/commands.h"
+#include "cli/flag_config.h"
 #include "client/config.h"
 #include "client/verify.h"
 #include "serialize/input.h"
@@ -14,13 +15,6 @@
 
 namespace aicr::cli {
 namespace {
-
-std::string Pick(const CommandContext& ctx, const char* flag, const std::string& config) {
-  if (ctx.IsSet(flag) || config.empty()) {
-    return ctx.GetString(flag);
-  }
-  return config;
-}
 
 Status CheckFormat(const std::string& format) {
   if (format != "text" && format != "json") {
