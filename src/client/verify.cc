@@ -140,11 +140,12 @@ Result<constraints::ParsedConstraint> ParseToolVersionConstraint(std::string_vie
   return parsed;
 }
 
-// A Sigstore trusted_root.json: a JSON object with the trusted-root media type.
+}  // namespace
+
 // Verifies the bundle attestation bytes with `key` against the checksums.txt digest.
-AttestationCheck CheckBundleAttestationImpl(std::string_view bytes, const attest::PublicKey* key,
-                                            const std::string& manifest_sha256,
-                                            const KeylessTrust& keyless) {
+AttestationCheck CheckBundleAttestation(std::string_view bytes, const attest::PublicKey* key,
+                                        const std::string& manifest_sha256,
+                                        const KeylessTrust& keyless) {
   AttestationCheck check;
   Result<attest::SigstoreBundle> bundle = attest::ParseSigstoreBundle(bytes);
   if (!bundle.ok()) {
@@ -204,9 +205,8 @@ AttestationCheck CheckBundleAttestationImpl(std::string_view bytes, const attest
 
 // The binary attestation is signed keyless by the release workflow; its identity is
 // pinned and it must cover the binary recorded in the bundle's provenance.
-AttestationCheck CheckBinaryAttestationImpl(std::string_view bytes,
-                                            const std::string& binary_sha256,
-                                            const KeylessTrust& keyless) {
+AttestationCheck CheckBinaryAttestation(std::string_view bytes, const std::string& binary_sha256,
+                                        const KeylessTrust& keyless) {
   AttestationCheck check;
   Result<attest::SigstoreBundle> bundle = attest::ParseSigstoreBundle(bytes);
   if (!bundle.ok()) {
@@ -233,19 +233,6 @@ AttestationCheck CheckBinaryAttestationImpl(std::string_view bytes,
   check.signer = outcome.signer;
   check.identity_pinned = true;
   return check;
-}
-
-}  // namespace
-
-AttestationCheck CheckBundleAttestation(std::string_view bytes, const attest::PublicKey* key,
-                                        const std::string& manifest_sha256,
-                                        const KeylessTrust& keyless) {
-  return CheckBundleAttestationImpl(bytes, key, manifest_sha256, keyless);
-}
-
-AttestationCheck CheckBinaryAttestation(std::string_view bytes, const std::string& binary_sha256,
-                                        const KeylessTrust& keyless) {
-  return CheckBinaryAttestationImpl(bytes, binary_sha256, keyless);
 }
 
 // ---- levels --------------------------------------------------------------------
