@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/result.h"
 
@@ -24,8 +25,12 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   ~TempDir();
 
-  /// The directory's path (empty after a move).
+  /// The directory's path (empty after a move or Release).
   const std::string& path() const { return path_; }
+
+  /// Keeps the directory (e.g. once it was renamed into place): returns its path
+  /// and disarms the removal.
+  std::string Release() { return std::exchange(path_, std::string()); }
 
  private:
   explicit TempDir(std::string path) : path_(std::move(path)) {}

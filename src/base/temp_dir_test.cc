@@ -33,6 +33,19 @@ TEST(TempDirTest, IsPrivateAndRemovedWithItsContents) {
   EXPECT_FALSE(fs::exists(path));
 }
 
+TEST(TempDirTest, ReleaseKeepsTheDirectory) {
+  std::string path;
+  {
+    Result<TempDir> dir = TempDir::Create("aicr-test-");
+    ASSERT_TRUE(dir.ok()) << dir.status().ToString();
+    path = dir->path();
+    EXPECT_EQ(dir->Release(), path);
+    EXPECT_EQ(dir->path(), "");
+  }
+  EXPECT_TRUE(fs::is_directory(path));
+  fs::remove_all(path);
+}
+
 TEST(TempDirTest, AMissingParentIsUnavailable) {
   Result<TempDir> dir = TempDir::Create("x-", "/nonexistent-parent-dir");
   ASSERT_FALSE(dir.ok());

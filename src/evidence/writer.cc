@@ -1,13 +1,11 @@
 #include "evidence/writer.h"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <system_error>
-#include <vector>
 
 #include "base/atomic_file.h"
 #include "base/status_macros.h"
+#include "base/temp_dir.h"
 #include "evidence/manifest.h"
 
 namespace aicr::evidence {
@@ -54,19 +52,10 @@ Status WriteEvidenceDir(const std::string& dir, const EvidenceBundle& bundle) {
     return NotFoundError("--emit-attestation \"" + dir + "\": parent directory " + parent.string() +
                          " does not exist");
   }
-  std::string tmpl = (parent / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  if (mkdtemp(buf.data()) == nullptr) {
-    return UnavailableError("create temporary directory in " + parent.string() + ": " +
-                            std::strerror(errno));
-  }
-  const fs::path tmp(buf.data());
-  auto fail = [&](Status s) {
-    std::error_code ignored;
-    fs::remove_all(tmp, ignored);
-    return s;
-  };
+  // Built under a temporary name beside the target, removed unless renamed into place.
+  AICR_ASSIGN_OR_RETURN(TempDir staging, TempDir::Create("." + target.filename().string() + ".tmp-",
+                                                         parent.string()));
+  const fs::path tmp(staging.path());
   fs::permissions(tmp,
                   fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                       fs::perms::others_read | fs::perms::others_exec,
@@ -76,27 +65,23 @@ Status WriteEvidenceDir(const std::string& dir, const EvidenceBundle& bundle) {
     const fs::path path = summary / rel;
     fs::create_directories(path.parent_path(), ec);
     if (ec) {
-      return fail(UnavailableError("create " + path.parent_path().string() + ": " + ec.message()));
+      return UnavailableError("create " + path.parent_path().string() + ": " + ec.message());
     }
-    if (Status s = WriteFileAtomic(path.string(), bytes); !s.ok()) {
-      return fail(s);
-    }
+    AICR_RETURN_IF_ERROR(WriteFileAtomic(path.string(), bytes));
   }
-  if (Status s = WriteFileAtomic((tmp / kPointerFile).string(), bundle.pointer_yaml); !s.ok()) {
-    return fail(s);
-  }
+  AICR_RETURN_IF_ERROR(WriteFileAtomic((tmp / kPointerFile).string(), bundle.pointer_yaml));
   if (fs::exists(target, ec)) {
     fs::remove(target, ec);  // empty (CheckOutputDir)
     if (ec) {
-      return fail(
-          UnavailableError("replace empty directory " + target.string() + ": " + ec.message()));
+      return UnavailableError("replace empty directory " + target.string() + ": " + ec.message());
     }
   }
   fs::rename(tmp, target, ec);
   if (ec) {
-    return fail(UnavailableError("rename " + tmp.string() + " to " + target.string() + ": " +
-                                 ec.message()));
+    return UnavailableError("rename " + tmp.string() + " to " + target.string() + ": " +
+                            ec.message());
   }
+  staging.Release();
   return OkStatus();
 }
 

@@ -14,6 +14,7 @@
 
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "base/temp_dir.h"
 #include "checksum/safe_path.h"
 #include "oci/manifest.h"
 
@@ -159,16 +160,15 @@ Status WriteBundleFiles(const std::vector<archive::TarFile>& files, const std::s
   while (trimmed.size() > 1 && trimmed.back() == '/') {
     trimmed.pop_back();
   }
-  std::string tmpl = trimmed + ".tmp-XXXXXX";
-  if (mkdtemp(tmpl.data()) == nullptr) {
-    return UnavailableError("write bundle: create a temporary folder beside " + Quote(dir) + ": " +
-                            ErrnoText(errno));
+  // Built under a temporary name beside the target, removed unless renamed into place.
+  const fs::path target(trimmed);
+  Result<TempDir> staging =
+      TempDir::Create(target.filename().string() + ".tmp-",
+                      target.has_parent_path() ? target.parent_path().string() : std::string("."));
+  if (!staging.ok()) {
+    return staging.status().WithContext("write bundle");
   }
-  const std::string tmp = tmpl;
-  auto cleanup = [&tmp]() {
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-  };
+  const std::string tmp = staging->path();
   std::set<std::string> made;
   for (const archive::TarFile& f : files) {
     Status s = MakeDirs(tmp, f.path, &made);
@@ -176,18 +176,17 @@ Status WriteBundleFiles(const std::vector<archive::TarFile>& files, const std::s
       s = WriteOne(tmp + "/" + f.path, f.bytes);
     }
     if (!s.ok()) {
-      cleanup();
       return s.WithContext("write bundle");
     }
   }
   if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, trimmed.c_str(), RENAME_NOREPLACE) != 0) {
     const int err = errno;
-    cleanup();
     if (err == EEXIST || err == ENOTEMPTY) {
       return ConflictError("write bundle: " + Quote(dir) + " already exists");
     }
     return UnavailableError("write bundle: rename into " + Quote(dir) + ": " + ErrnoText(err));
   }
+  staging->Release();
   return OkStatus();
 }
 
