@@ -19,6 +19,7 @@
 #include "base/atomic_file.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "base/temp_dir.h"
 #include "serialize/cm_uri.h"
 #include "serialize/yaml_writer.h"
 #include "snapshotter/agent.h"
@@ -666,37 +667,29 @@ Result<std::string> WriteServiceAccountRbac(const AgentConfig& config, std::stri
   }
   // Build the directory under a temporary name, then publish it with one rename
   // that refuses to replace anything.
-  std::string tmpl = (base / (".snapshot-rbac-" + std::string(run_id) + ".tmp-XXXXXX")).string();
-  if (mkdtemp(tmpl.data()) == nullptr) {
-    return UnavailableError("create temporary directory in " + Quote(base.string()) + ": " +
-                            ErrnoText(errno));
-  }
-  const fs::path tmp(tmpl);
-  auto fail = [&](Status s) -> Result<std::string> {
-    std::error_code rm;
-    fs::remove_all(tmp, rm);
-    return s;
-  };
+  AICR_ASSIGN_OR_RETURN(
+      TempDir staging,
+      TempDir::Create(".snapshot-rbac-" + std::string(run_id) + ".tmp-", base.string()));
+  const fs::path tmp(staging.path());
   static constexpr const char* kFiles[] = {"01-role.yaml", "02-rolebinding.yaml",
                                            "03-clusterrole.yaml", "04-clusterrolebinding.yaml"};
   const std::vector<Value> objects = ServiceAccountRbacObjects(config, sa);
   for (std::size_t i = 0; i < objects.size(); ++i) {
-    Status s = WriteFileAtomic((tmp / kFiles[i]).string(), serialize::WriteYaml(objects[i]));
-    if (!s.ok()) {
-      return fail(s);
-    }
+    AICR_RETURN_IF_ERROR(
+        WriteFileAtomic((tmp / kFiles[i]).string(), serialize::WriteYaml(objects[i])));
   }
   if (chmod(tmp.c_str(), 0755) != 0) {
-    return fail(UnavailableError("chmod " + Quote(tmp.string()) + ": " + ErrnoText(errno)));
+    return UnavailableError("chmod " + Quote(tmp.string()) + ": " + ErrnoText(errno));
   }
   if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
     const int err = errno;
     if (err == EEXIST || err == ENOTEMPTY) {
-      return fail(ConflictError(Quote(target.string()) + " already exists"));
+      return ConflictError(Quote(target.string()) + " already exists");
     }
-    return fail(UnavailableError("rename " + Quote(tmp.string()) + " to " + Quote(target.string()) +
-                                 ": " + ErrnoText(err)));
+    return UnavailableError("rename " + Quote(tmp.string()) + " to " + Quote(target.string()) +
+                            ": " + ErrnoText(err));
   }
+  staging.Release();
   return target.string();
 }
 
