@@ -32,6 +32,7 @@ readonly NODE_PACKAGES=(
   @kubernetes-models/flux-cd
   yaml
   ctrf
+  @sigstore/protobuf-specs
   @sigstore/bundle
   @sigstore/core
   @sigstore/verify
