@@ -265,6 +265,15 @@ Result<ValidatedChain> VerifyCertificateChain(const std::vector<std::string>& ch
   return UnauthorizedError("certificate: " + last_error);
 }
 
+Status ValidateIdentityRegex(const std::string& pattern) {
+  try {
+    const std::regex re(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error&) {
+    return InvalidRequestError("invalid regular expression \"" + pattern + "\"");
+  }
+  return OkStatus();
+}
+
 Status CheckIdentity(const CertificateInfo& cert, const IdentityPolicy& policy) {
   std::vector<std::string> sans = cert.san_emails;
   sans.insert(sans.end(), cert.san_uris.begin(), cert.san_uris.end());
@@ -280,13 +289,10 @@ Status CheckIdentity(const CertificateInfo& cert, const IdentityPolicy& policy) 
     }
   }
   if (!policy.san_regex.empty()) {
-    std::regex re;
-    try {
-      re = std::regex(policy.san_regex, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return InvalidRequestError("identity: invalid regular expression \"" + policy.san_regex +
-                                 "\"");
+    if (Status s = ValidateIdentityRegex(policy.san_regex); !s.ok()) {
+      return InvalidRequestError("identity: " + s.message());
     }
+    const std::regex re(policy.san_regex, std::regex::ECMAScript);
     bool found = false;
     for (const std::string& s : sans) {
       try {

@@ -75,6 +75,10 @@ struct IdentityPolicy {
   std::string issuer{};
 };
 
+/// OK when `pattern` is a valid (ECMAScript) regular expression for IdentityPolicy::san_regex;
+/// INVALID_REQUEST `invalid regular expression "<pattern>"` otherwise.
+Status ValidateIdentityRegex(const std::string& pattern);
+
 /// UNAUTHORIZED `identity: <reason>` when no SAN matches or the issuer differs; INVALID_REQUEST
 /// for an invalid regular expression.
 Status CheckIdentity(const CertificateInfo& cert, const IdentityPolicy& policy);

@@ -65,13 +65,19 @@ std::string_view StepName(VerifyStep step) {
   return "unknown";
 }
 
+std::string DescribeFailure(const VerifyOutcome& outcome) {
+  const std::string prefix = std::string(StepName(outcome.failed_step)) + ": ";
+  return outcome.reason.rfind(prefix, 0) == 0 ? outcome.reason : prefix + outcome.reason;
+}
+
 VerifyOutcome VerifyWithKey(const SigstoreBundle& bundle, const PublicKey& key,
                             const Artifact& artifact) {
   const VerificationMaterial& material = bundle.material;
   if (!material.public_key_hint.has_value()) {
     if (!material.certificate_chain_der.empty()) {
-      return Fail(VerifyStep::kCertificate,
-                  "bundle is signed with a certificate (keyless), not a key; verify it without --key");
+      return Fail(
+          VerifyStep::kCertificate,
+          "bundle is signed with a certificate (keyless), not a key; verify it without --key");
     }
     return Fail(VerifyStep::kBundle, "bundle has no verification material");
   }

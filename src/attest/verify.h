@@ -50,6 +50,10 @@ struct VerifyOutcome {
   std::optional<DsseEnvelope> envelope;
 };
 
+/// "<step>: <reason>" for a failed outcome, without repeating a step prefix the
+/// reason already carries (e.g. "tlog: ...").
+std::string DescribeFailure(const VerifyOutcome& outcome);
+
 /// Key mode: the bundle's signature must verify with `key` (hint mismatch is not fatal; signature
 /// is what counts); message signatures: messageDigest must equal sha256(artifact) and the
 /// signature must verify over the artifact; DSSE: the PAE signature must verify and, for in-toto

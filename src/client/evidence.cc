@@ -7,12 +7,12 @@
 #include <optional>
 #include <utility>
 
+#include "attest/certificate.h"
 #include "attest/keys.h"
 #include "base/clock.h"
 #include "base/status_macros.h"
 #include "base/temp_dir.h"
 #include "client/trust_root.h"
-#include "client/verify.h"
 #include "evidence/canonical.h"
 #include "evidence/manifest.h"
 #include "evidence/oci_transport.h"
@@ -60,7 +60,9 @@ Result<evidence::EvidenceReport> VerifyEvidence(const Client& client,
   // Keyless: the embedded public-good root plus --trust-root, pinned to the expected
   // identity when given.
   if (!request.expected_identity_regexp.empty()) {
-    AICR_RETURN_IF_ERROR(ValidateIdentityPattern(request.expected_identity_regexp));
+    if (Status s = attest::ValidateIdentityRegex(request.expected_identity_regexp); !s.ok()) {
+      return s.WithContext("--expected-identity-regexp");
+    }
   }
   std::optional<attest::TrustedRoot> root;
   if (!options.key.has_value()) {

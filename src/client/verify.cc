@@ -165,7 +165,7 @@ AttestationCheck CheckBundleAttestation(std::string_view bytes, const attest::Pu
                      : attest::VerifyKeyless(*bundle, keyless.root, attest::IdentityPolicy{},
                                              artifact, keyless.now_unix);
   if (!outcome.verified) {
-    check.reason = std::string(attest::StepName(outcome.failed_step)) + ": " + outcome.reason;
+    check.reason = attest::DescribeFailure(outcome);
     return check;
   }
   const attest::DsseEnvelope& envelope =
@@ -226,7 +226,7 @@ AttestationCheck CheckBinaryAttestation(std::string_view bytes, const std::strin
   const attest::VerifyOutcome outcome =
       attest::VerifyKeyless(*bundle, keyless.root, policy, artifact, keyless.now_unix);
   if (!outcome.verified) {
-    check.reason = std::string(attest::StepName(outcome.failed_step)) + ": " + outcome.reason;
+    check.reason = attest::DescribeFailure(outcome);
     return check;
   }
   check.verified = true;

@@ -461,7 +461,7 @@ void CheckSignature(const fs::path& attestation, const std::string& statement_by
                 options.now_unix != 0 ? options.now_unix : static_cast<int64_t>(std::time(nullptr)))
           : attest::VerifyWithKey(*bundle, *options.key, artifact);
   if (!out.verified) {
-    c.Fail("signature", std::string(attest::StepName(out.failed_step)) + ": " + out.reason,
+    c.Fail("signature", attest::DescribeFailure(out),
            kVerdictInvalid, "signature",
            keyless ? "the keyless signature does not verify against the trusted root and the "
                      "expected identity"

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "serialize/yaml_reader.h"
 #include "tests/e2e/subprocess.h"
 #include "tests/testing/oci_registry.h"
+#include "tests/testing/sigstore_instance.h"
 
 namespace aicr {
 namespace {
@@ -200,10 +202,75 @@ TEST(EvidenceE2ETest, PublishSignsWithAKeyAndVerifyChecksTheSignature) {
   EXPECT_EQ(*report.Find("signatureVerified")->if_bool(), true);
   EXPECT_EQ(*report.Find("pending")->if_bool(), false);
 
-  // Without the key the signature cannot be judged.
+  // Without the key the signature is verified keyless, which a key-signed bundle fails.
   v = Aicr({"evidence", "verify", dir, "-t", "json"});
   EXPECT_EQ(v.exit_code, 2);
-  EXPECT_EQ(*Json(v.out).Find("exit")->if_int(), 3);
+  EXPECT_EQ(*Json(v.out).Find("exit")->if_int(), 2);
+  EXPECT_THAT(v.out, HasSubstr("signed with a key, not a certificate"));
+}
+
+// Evidence signed keyless by the test Sigstore instance: verified against its trusted root
+// (--trust-root), pinned by --expected-issuer and --expected-identity-regexp.
+TEST(EvidenceE2ETest, KeylessSignatureIsVerifiedAndPinned) {
+  const std::string dir = Emit("keyless");
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  Result<testing::SigstoreInstance> instance = testing::SigstoreInstance::Create(now);
+  ASSERT_TRUE(instance.ok());
+  const std::string root = WriteTempFile("keyless-evidence-root.json", instance->TrustedRootJson());
+  testing::SigstoreIdentity signer;
+  signer.san = "https://github.com/acme/fleet/.github/workflows/evidence.yml@refs/heads/main";
+  Result<std::string> bundle =
+      instance->SignDsse("application/vnd.in-toto+json",
+                         ReadFile(dir + "/summary-bundle/statement.intoto.json"), signer, now - 60);
+  ASSERT_TRUE(bundle.ok());
+  std::ofstream(dir + "/summary-bundle/attestation.intoto.jsonl", std::ios::binary) << *bundle;
+
+  const std::vector<std::string> pinned = {"--trust-root",
+                                           root,
+                                           "--expected-issuer",
+                                           signer.issuer,
+                                           "--expected-identity-regexp",
+                                           "^https://github\\.com/acme/"};
+  std::vector<std::string> args = {"evidence", "verify", dir + "/pointer.yaml", "-t", "json"};
+  args.insert(args.end(), pinned.begin(), pinned.end());
+  ProcessResult v = Aicr(args);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  serialize::Value report = Json(v.out);
+  EXPECT_EQ(*report.Find("signatureVerified")->if_bool(), true);
+  EXPECT_EQ(*report.Find("signer")->if_string(), signer.san);
+  EXPECT_EQ(*report.Find("issuer")->if_string(), signer.issuer);
+
+  args = {"evidence", "verify", dir};
+  args.insert(args.end(), pinned.begin(), pinned.end());
+  v = Aicr(args);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_THAT(v.out, HasSubstr("- signature: verified keyless (" + signer.san));
+
+  // Another issuer or identity: invalid, the signature check names the identity step.
+  v = Aicr({"evidence", "verify", dir, "-t", "json", "--trust-root", root, "--expected-issuer",
+            "https://accounts.google.com"});
+  EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+  report = Json(v.out);
+  EXPECT_EQ(*report.Find("exit")->if_int(), 2);
+  EXPECT_EQ(*report.FindPath("failureCause.class")->if_string(), "signature");
+  EXPECT_THAT(v.out, HasSubstr("identity: OIDC issuer"));
+  v = Aicr({"evidence", "verify", dir, "-t", "json", "--trust-root", root,
+            "--expected-identity-regexp", "^https://github\\.com/other/"});
+  EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+
+  // Without the instance's root, the log is unknown.
+  v = Aicr({"evidence", "verify", dir, "-t", "json"});
+  EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+  EXPECT_THAT(v.out, HasSubstr("tlog: log id "));
+
+  // Keyless pins do not combine with --key; a bad pattern is refused before any check.
+  const auto [key, pub] = MakeKey("evidence-keyless-other");
+  v = Aicr({"evidence", "verify", dir, "--key", pub, "--expected-issuer", signer.issuer});
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_THAT(v.err, HasSubstr("cannot be combined with --key"));
+  v = Aicr({"evidence", "verify", dir, "--expected-identity-regexp", "("});
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_EQ(v.out, "");
 }
 
 TEST(EvidenceE2ETest, PushToARegistryAndVerifyByDigest) {

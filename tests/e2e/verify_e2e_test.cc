@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -19,7 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "base/base64.h"
 #include "tests/e2e/subprocess.h"
+#include "tests/testing/sigstore_instance.h"
 
 namespace aicr {
 namespace {
@@ -221,6 +224,78 @@ TEST(VerifyE2eTest, KeySignedBundle) {
   // Even when the caller only asks for unverified.
   r = Aicr({"verify", f.signed_bundle.string(), "--min-trust-level", "unverified"});
   EXPECT_EQ(r.exit_code, kExitUnauthorized);
+}
+
+// The bundle attestation `aicr bundle --attest` wrote, re-signed keyless by the test
+// Sigstore instance, plus a keyless binary attestation over the running binary by
+// upstream's release workflow: with the instance's trusted root the chain is verified.
+TEST(VerifyE2eTest, KeylessSignedBundleWithTrustRoot) {
+  const Fixtures& f = Shared();
+  const fs::path b = CopyBundle(f.signed_bundle, "keyless");
+  const fs::path attestation = b / "attestation/bundle-attestation.sigstore.json";
+  const nlohmann::json key_signed = nlohmann::json::parse(ReadFile(attestation.string()));
+  const Result<std::string> statement =
+      DecodeBase64(key_signed["dsseEnvelope"]["payload"].get<std::string>());
+  ASSERT_TRUE(statement.ok());
+  const std::string binary_sha256 = nlohmann::json::parse(
+      *statement)["predicate"]["buildDefinition"]["resolvedDependencies"][0]["digest"]["sha256"];
+
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  Result<testing::SigstoreInstance> instance = testing::SigstoreInstance::Create(now);
+  ASSERT_TRUE(instance.ok());
+  WriteFile(b.parent_path() / "keyless-root.json", instance->TrustedRootJson());
+  testing::SigstoreIdentity creator;
+  creator.san = "https://github.com/acme/platform/.github/workflows/bundle.yml@refs/heads/main";
+  Result<std::string> bundle_att =
+      instance->SignDsse("application/vnd.in-toto+json", *statement, creator, now - 60);
+  ASSERT_TRUE(bundle_att.ok());
+  WriteFile(attestation, *bundle_att);
+  const nlohmann::json binary_statement = {
+      {"_type", "https://in-toto.io/Statement/v1"},
+      {"subject", {{{"name", "aicr"}, {"digest", {{"sha256", binary_sha256}}}}}},
+      {"predicateType", "https://slsa.dev/provenance/v1"},
+      {"predicate", nlohmann::json::object()}};
+  testing::SigstoreIdentity release;
+  release.san = "https://github.com/NVIDIA/aicr/.github/workflows/on-tag.yaml@refs/tags/v1.4.0";
+  Result<std::string> binary_att = instance->SignDsse("application/vnd.in-toto+json",
+                                                      binary_statement.dump(), release, now - 3600);
+  ASSERT_TRUE(binary_att.ok());
+  WriteFile(b / "attestation/aicr-attestation.sigstore.json", *binary_att);
+
+  const std::string root = (b.parent_path() / "keyless-root.json").string();
+  ProcessResult r = Aicr({"verify", b.string(), "--trust-root", root, "-t", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json j = Json(r);
+  EXPECT_EQ(j["trustLevel"], "verified");
+  EXPECT_EQ(j["bundleAttested"], true);
+  EXPECT_EQ(j["binaryAttested"], true);
+  EXPECT_EQ(j["identityPinned"], true);
+  EXPECT_EQ(j["bundleCreator"], creator.san);
+  EXPECT_EQ(Aicr({"verify", b.string(), "--trust-root", root, "--require-creator", creator.san})
+                .exit_code,
+            0);
+
+  // Without the instance's root the log and the certificate are unknown to us.
+  r = Aicr({"verify", b.string(), "-t", "json"});
+  EXPECT_EQ(r.exit_code, kExitUnauthorized) << r.out << r.err;
+  j = Json(r);
+  EXPECT_EQ(j["trustLevel"], "unknown");
+  ASSERT_FALSE(j["errors"].empty());
+  EXPECT_THAT(j["errors"][0].get<std::string>(), HasSubstr("bundle attestation: tlog: log id "));
+
+  // A binary attested by another workflow: the bundle stays attested, not verified.
+  testing::SigstoreIdentity fork;
+  fork.san = "https://github.com/someone/fork/.github/workflows/on-tag.yaml@refs/tags/v1.4.0";
+  binary_att =
+      instance->SignDsse("application/vnd.in-toto+json", binary_statement.dump(), fork, now - 3600);
+  ASSERT_TRUE(binary_att.ok());
+  WriteFile(b / "attestation/aicr-attestation.sigstore.json", *binary_att);
+  r = Aicr({"verify", b.string(), "--trust-root", root, "-t", "json"});
+  EXPECT_EQ(r.exit_code, kExitUnauthorized) << r.out << r.err;
+  j = Json(r);
+  EXPECT_EQ(j["trustLevel"], "attested");
+  ASSERT_FALSE(j["errors"].empty());
+  EXPECT_THAT(j["errors"][0].get<std::string>(), HasSubstr("binary attestation: identity: "));
 }
 
 TEST(VerifyE2eTest, AttestationSignedByAnotherKeyIsUnknown) {
