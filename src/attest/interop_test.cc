@@ -4,7 +4,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <string>
@@ -13,8 +12,8 @@
 #include "attest/statement.h"
 #include "attest/test_keys.h"
 #include "attest/verify.h"
-#include "base/subprocess.h"
 #include "checksum/sha256.h"
+#include "tests/testing/sigstore_node.h"
 
 namespace aicr::attest {
 namespace {
@@ -28,83 +27,10 @@ using ::aicr::attest::testing::WriteFile;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string SourceDir() {
-  const char* env = std::getenv("AICR_SOURCE_DIR");
-  if (env != nullptr && *env != '\0') {
-    return env;
-  }
-  return AICR_SOURCE_DIR;
-}
-
-std::string ToolsDir() { return SourceDir() + "/tests/tools"; }
-
-// The node executable on PATH, or "".
-std::string NodePath() {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path != nullptr ? path : "";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-    const std::string dir = dirs.substr(start, end - start);
-    if (!dir.empty()) {
-      const std::string candidate = dir + "/node";
-      if (access(candidate.c_str(), X_OK) == 0) {
-        return candidate;
-      }
-    }
-    start = end + 1;
-  }
-  return "";
-}
-
-// Why the node tooling is unusable, or "" when node and the packages are present.
-std::string NodeToolingProblem() {
-  if (NodePath().empty()) {
-    return "node is not on PATH";
-  }
-  for (const char* pkg : {"@sigstore/verify", "@sigstore/bundle", "@sigstore/core"}) {
-    const std::string manifest = ToolsDir() + "/node_modules/" + pkg + "/package.json";
-    if (access(manifest.c_str(), R_OK) != 0) {
-      return std::string(pkg) + " is not installed in tests/tools/node_modules";
-    }
-  }
-  return "";
-}
-
-// Skips when node or the packages are missing, except on CI (CI=true), where that fails.
-#define REQUIRE_SIGSTORE_NODE()                                    \
-  do {                                                             \
-    const std::string problem = NodeToolingProblem();              \
-    if (!problem.empty()) {                                        \
-      const char* ci = std::getenv("CI");                          \
-      if (ci != nullptr && std::string(ci) == "true") {            \
-        FAIL() << problem << "; CI runs scripts/install-tools.sh"; \
-      }                                                            \
-      GTEST_SKIP() << problem << "; run scripts/install-tools.sh"; \
-    }                                                              \
-  } while (false)
-
-struct NodeRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using ::aicr::testing::NodeRun;
 
 NodeRun RunNode(const std::string& script, const std::vector<std::string>& args) {
-  SubprocessOptions options;
-  options.argv = {NodePath(), ToolsDir() + "/" + script};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
-  options.timeout = std::chrono::seconds(60);
-  Result<SubprocessResult> result = RunSubprocess(options);
-  NodeRun run;
-  if (!result.ok()) {
-    run.err = result.status().ToString();
-    return run;
-  }
-  run.exit_code = result->timed_out ? -1 : result->exit_code;
-  run.out = result->out;
-  run.err = result->err;
-  return run;
+  return ::aicr::testing::RunSigstoreNodeScript(script, args);
 }
 
 class InteropTest : public ::testing::TestWithParam<TestKey> {
@@ -154,14 +80,14 @@ class InteropTest : public ::testing::TestWithParam<TestKey> {
 };
 
 TEST_P(InteropTest, NodeVerifiesOurBundle) {
-  REQUIRE_SIGSTORE_NODE();
+  AICR_REQUIRE_SIGSTORE_NODE();
   NodeRun run = NodeVerify(Signed());
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_EQ(run.out, "verified: " + key_->public_key().Hint() + "\n");
 }
 
 TEST_P(InteropTest, TamperedPayloadIsRejectedByNodeAndUs) {
-  REQUIRE_SIGSTORE_NODE();
+  AICR_REQUIRE_SIGSTORE_NODE();
   SigstoreBundle bundle = Signed();
   const auto pos = bundle.dsse->payload.find("interop-test");
   ASSERT_NE(pos, std::string::npos);
@@ -178,7 +104,7 @@ TEST_P(InteropTest, TamperedPayloadIsRejectedByNodeAndUs) {
 }
 
 TEST_P(InteropTest, TamperedSignatureIsRejectedByNodeAndUs) {
-  REQUIRE_SIGSTORE_NODE();
+  AICR_REQUIRE_SIGSTORE_NODE();
   SigstoreBundle bundle = Signed();
   std::string& sig = bundle.dsse->signatures[0].sig;
   sig[sig.size() - 2] = static_cast<char>(sig[sig.size() - 2] ^ 0x08);
@@ -192,7 +118,7 @@ TEST_P(InteropTest, TamperedSignatureIsRejectedByNodeAndUs) {
 }
 
 TEST_P(InteropTest, OtherArtifactIsRejectedByNodeAndUs) {
-  REQUIRE_SIGSTORE_NODE();
+  AICR_REQUIRE_SIGSTORE_NODE();
   const SigstoreBundle bundle = Signed();
   WriteFile(dir_ + "/checksums.txt", artifact_ + "00  extra\n");
   NodeRun run = NodeVerify(bundle);
@@ -205,7 +131,7 @@ TEST_P(InteropTest, OtherArtifactIsRejectedByNodeAndUs) {
 }
 
 TEST_P(InteropTest, WrongKeyIsRejectedByNodeAndUs) {
-  REQUIRE_SIGSTORE_NODE();
+  AICR_REQUIRE_SIGSTORE_NODE();
   Result<PrivateKey> other = PrivateKey::FromPem(GeneratePrivateKeyPem(GetParam()), "other");
   ASSERT_TRUE(other.ok());
   WriteFile(dir_ + "/other.pub", other->public_key().Pem());
@@ -216,7 +142,7 @@ TEST_P(InteropTest, WrongKeyIsRejectedByNodeAndUs) {
 }
 
 TEST_P(InteropTest, WeVerifyNodeSignedDsseBundle) {
-  REQUIRE_SIGSTORE_NODE();
+  AICR_REQUIRE_SIGSTORE_NODE();
   WriteFile(dir_ + "/statement.json", statement_);
   NodeRun run =
       RunNode("sigstore-sign.mjs",
@@ -249,7 +175,7 @@ INSTANTIATE_TEST_SUITE_P(Algorithms, InteropTest,
 class InteropMessageTest : public InteropTest {};
 
 TEST_P(InteropMessageTest, WeVerifyNodeMessageSignature) {
-  REQUIRE_SIGSTORE_NODE();
+  AICR_REQUIRE_SIGSTORE_NODE();
   NodeRun run =
       RunNode("sigstore-sign.mjs", {"--key", dir_ + "/key.pem", "--artifact",
                                     dir_ + "/checksums.txt", "--out", dir_ + "/msg.sigstore.json"});

@@ -77,9 +77,11 @@ Result<PKey> GenerateKey() {
   return PKey(key, &EVP_PKEY_free);
 }
 
-std::string SpkiDer(EVP_PKEY* key) {
+// The DER an OpenSSL i2d function writes for `x` ("" when it fails).
+template <typename T, typename Encode>
+std::string EncodeDer(T* x, Encode encode) {
   unsigned char* out = nullptr;
-  const int len = i2d_PUBKEY(key, &out);
+  const int len = encode(x, &out);
   if (len <= 0) {
     ERR_clear_error();
     return {};
@@ -88,6 +90,8 @@ std::string SpkiDer(EVP_PKEY* key) {
   OPENSSL_free(out);
   return der;
 }
+
+std::string SpkiDer(EVP_PKEY* key) { return EncodeDer(key, i2d_PUBKEY); }
 
 // ECDSA (DER) over SHA-256(message).
 Result<std::string> SignMessage(EVP_PKEY* key, std::string_view message) {
@@ -107,17 +111,7 @@ Result<std::string> SignMessage(EVP_PKEY* key, std::string_view message) {
   return sig;
 }
 
-std::string CertDer(X509* x) {
-  unsigned char* out = nullptr;
-  const int len = i2d_X509(x, &out);
-  if (len <= 0) {
-    ERR_clear_error();
-    return {};
-  }
-  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(len));
-  OPENSSL_free(out);
-  return der;
-}
+std::string CertDer(X509* x) { return EncodeDer(x, i2d_X509); }
 
 X509Ptr CertFromDer(std::string_view der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
@@ -144,14 +138,11 @@ Result<std::string> Asn1StringDer(int type, std::string_view data) {
   if (!s || ASN1_STRING_set(s.get(), data.data(), static_cast<int>(data.size())) != 1) {
     return CryptoError("cannot build an ASN.1 string");
   }
-  unsigned char* out = nullptr;
-  const int len = type == V_ASN1_UTF8STRING ? i2d_ASN1_UTF8STRING(s.get(), &out)
-                                            : i2d_ASN1_OCTET_STRING(s.get(), &out);
-  if (len <= 0) {
+  std::string der = type == V_ASN1_UTF8STRING ? EncodeDer(s.get(), i2d_ASN1_UTF8STRING)
+                                              : EncodeDer(s.get(), i2d_ASN1_OCTET_STRING);
+  if (der.empty()) {
     return CryptoError("cannot encode an ASN.1 string");
   }
-  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(len));
-  OPENSSL_free(out);
   return der;
 }
 
@@ -398,13 +389,10 @@ Result<std::pair<PKey, std::string>> IssueLeaf(const SigstoreInstance::State& st
   // The precertificate: the final TBS without the SCT list (signing first fills in the
   // signature algorithm the TBS names).
   AICR_RETURN_IF_ERROR(SignCertificate(x, state.intermediate_key.get()));
-  unsigned char* tbs_out = nullptr;
-  const int tbs_len = i2d_re_X509_tbs(x, &tbs_out);
-  if (tbs_len <= 0) {
+  const std::string tbs = EncodeDer(x, i2d_re_X509_tbs);
+  if (tbs.empty()) {
     return CryptoError("cannot encode the precertificate");
   }
-  const std::string tbs(reinterpret_cast<char*>(tbs_out), static_cast<std::size_t>(tbs_len));
-  OPENSSL_free(tbs_out);
   AICR_ASSIGN_OR_RETURN(std::string list, SctList(state, SpkiDer(state.intermediate_key.get()), tbs,
                                                   static_cast<uint64_t>(t) * 1000));
   AICR_ASSIGN_OR_RETURN(std::string list_der, Asn1StringDer(V_ASN1_OCTET_STRING, list));

@@ -5,13 +5,12 @@
 #include "tests/testing/sigstore_instance.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +18,9 @@
 #include "attest/trusted_root.h"
 #include "attest/verify.h"
 #include "attest/verify_keyless.h"
-#include "base/subprocess.h"
+#include "base/temp_dir.h"
 #include "checksum/sha256.h"
+#include "tests/testing/sigstore_node.h"
 
 namespace aicr::testing {
 namespace {
@@ -321,69 +321,17 @@ TEST_F(SigstoreInstanceTest, TamperedLogEntryIsRejected) {
 
 // ---- The independent verifier: @sigstore/verify through node. ----
 
-std::string SourceDir() {
-  const char* env = std::getenv("AICR_SOURCE_DIR");
-  return env != nullptr && *env != '\0' ? std::string(env) : std::string(AICR_SOURCE_DIR);
-}
-
-std::string ToolsDir() { return SourceDir() + "/tests/tools"; }
-
-std::string NodePath() {
-  const char* path = std::getenv("PATH");
-  const std::string dirs = path != nullptr ? path : "";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-    const std::string dir = dirs.substr(start, end - start);
-    if (!dir.empty() && access((dir + "/node").c_str(), X_OK) == 0) {
-      return dir + "/node";
-    }
-    start = end + 1;
-  }
-  return "";
-}
-
-std::string NodeToolingProblem() {
-  if (NodePath().empty()) {
-    return "node is not on PATH";
-  }
-  for (const char* pkg :
-       {"@sigstore/verify", "@sigstore/bundle", "@sigstore/core", "@sigstore/protobuf-specs"}) {
-    if (access((ToolsDir() + "/node_modules/" + pkg + "/package.json").c_str(), R_OK) != 0) {
-      return std::string(pkg) + " is not installed in tests/tools/node_modules";
-    }
-  }
-  return "";
-}
-
-// Skips when node or the packages are missing, except on CI (CI=true), where that fails.
-#define REQUIRE_SIGSTORE_NODE()                                    \
-  do {                                                             \
-    const std::string problem = NodeToolingProblem();              \
-    if (!problem.empty()) {                                        \
-      const char* ci = std::getenv("CI");                          \
-      if (ci != nullptr && std::string(ci) == "true") {            \
-        FAIL() << problem << "; CI runs scripts/install-tools.sh"; \
-      }                                                            \
-      GTEST_SKIP() << problem << "; run scripts/install-tools.sh"; \
-    }                                                              \
-  } while (false)
-
 class SigstoreInstanceNodeTest : public SigstoreInstanceTest {
  protected:
   void SetUp() override {
-    std::string templ = (fs::temp_directory_path() / "sigstore-instance-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
+    Result<TempDir> tmp = TempDir::Create("sigstore-instance-");
+    ASSERT_TRUE(tmp.ok()) << tmp.status().ToString();
+    tmp_.emplace(std::move(tmp).value());
+    dir_ = tmp_->path();
     Write("artifact", kArtifact);
     Write("trusted_root.json", ours_->TrustedRootJson());
     Write("other_root.json", other_->TrustedRootJson());
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
   void Write(const std::string& name, const std::string& data) const {
     std::ofstream out(dir_ + "/" + name, std::ios::binary);
     out << data;
@@ -398,30 +346,19 @@ class SigstoreInstanceNodeTest : public SigstoreInstanceTest {
   Run NodeVerify(const std::string& bundle_json, const SigstoreIdentity& policy,
                  const std::string& root_file = "trusted_root.json") const {
     Write("bundle.sigstore.json", bundle_json);
-    SubprocessOptions options;
-    options.argv = {NodePath(),       ToolsDir() + "/sigstore-verify-keyless.mjs",
-                    "--bundle",       dir_ + "/bundle.sigstore.json",
-                    "--trusted-root", dir_ + "/" + root_file,
-                    "--artifact",     dir_ + "/artifact",
-                    "--identity",     policy.san,
-                    "--issuer",       policy.issuer};
-    options.timeout = std::chrono::seconds(60);
-    Result<SubprocessResult> result = RunSubprocess(options);
-    Run run;
-    if (!result.ok()) {
-      run.out = result.status().ToString();
-      return run;
-    }
-    run.exit_code = result->timed_out ? -1 : result->exit_code;
-    run.out = result->out + result->err;
-    return run;
+    const NodeRun r = RunSigstoreNodeScript(
+        "sigstore-verify-keyless.mjs",
+        {"--bundle", dir_ + "/bundle.sigstore.json", "--trusted-root", dir_ + "/" + root_file,
+         "--artifact", dir_ + "/artifact", "--identity", policy.san, "--issuer", policy.issuer});
+    return Run{r.exit_code, r.out + r.err};
   }
 
+  std::optional<TempDir> tmp_;
   std::string dir_;
 };
 
 TEST_F(SigstoreInstanceNodeTest, BothVerifiersAcceptOurBundles) {
-  REQUIRE_SIGSTORE_NODE();
+  AICR_REQUIRE_SIGSTORE_NODE();
   SigstoreIdentity email;
   email.san = "release-bot@example.com";
   email.san_is_uri = false;
@@ -445,7 +382,7 @@ TEST_F(SigstoreInstanceNodeTest, BothVerifiersAcceptOurBundles) {
 }
 
 TEST_F(SigstoreInstanceNodeTest, BothVerifiersRejectTamperedBundles) {
-  REQUIRE_SIGSTORE_NODE();
+  AICR_REQUIRE_SIGSTORE_NODE();
   const SigstoreIdentity id;
 
   // A flipped payload byte.

@@ -14,26 +14,18 @@
 // Exit status: 0 written; 2 usage error, unreadable input or unsupported key.
 
 import { createHash, createPrivateKey, createPublicKey, sign } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+
+import { scriptCli } from "./script-cli.mjs";
 
 const require = createRequire(import.meta.url);
 const { bundleToJSON, toDSSEBundle, toMessageSignatureBundle } = require("@sigstore/bundle");
 
-function usage(message) {
-  process.stderr.write(`sigstore-sign: ${message}\n`);
-  process.exit(2);
-}
+const { usage, parseArgs: parseOptions, read } = scriptCli("sigstore-sign");
 
 function parseArgs(argv) {
-  const known = ["--key", "--payload", "--payload-type", "--artifact", "--out"];
-  const out = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!known.includes(argv[i]) || i + 1 >= argv.length) {
-      usage(`unexpected argument "${argv[i]}"`);
-    }
-    out[argv[i].slice(2)] = argv[i + 1];
-  }
+  const out = parseOptions(argv, ["key", "payload", "payload-type", "artifact", "out"], []);
   if (out.key === undefined || out.out === undefined) {
     usage("--key and --out are required");
   }
@@ -44,14 +36,6 @@ function parseArgs(argv) {
     usage("--payload needs --payload-type");
   }
   return out;
-}
-
-function read(path) {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    usage(`cannot read ${path}: ${err.message}`);
-  }
 }
 
 // DSSE v1 pre-authentication encoding, written out here rather than borrowed.

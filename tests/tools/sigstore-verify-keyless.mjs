@@ -18,8 +18,9 @@
 // Exit status: 0 verified; 1 rejected; 2 usage error or unreadable file.
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+
+import { scriptCli } from "./script-cli.mjs";
 
 const require = createRequire(import.meta.url);
 const { bundleFromJSON } = require("@sigstore/bundle");
@@ -28,43 +29,15 @@ const { Verifier, toSignedEntity, toTrustMaterial } = require("@sigstore/verify"
 
 const OPTIONS = ["bundle", "trusted-root", "artifact", "identity", "issuer"];
 
-function usage(message) {
-  process.stderr.write(`sigstore-verify-keyless: ${message}\n`);
-  process.stderr.write(
-    "usage: node sigstore-verify-keyless.mjs --bundle FILE --trusted-root FILE " +
-      "--artifact FILE --identity SAN --issuer ISSUER\n");
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i];
-    if (!name.startsWith("--") || !OPTIONS.includes(name.slice(2)) || i + 1 >= argv.length) {
-      usage(`unexpected argument "${name}"`);
-    }
-    out[name.slice(2)] = argv[i + 1];
-  }
-  for (const required of OPTIONS) {
-    if (out[required] === undefined) {
-      usage(`--${required} is required`);
-    }
-  }
-  return out;
-}
-
-function read(path) {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    usage(`cannot read ${path}: ${err.message}`);
-  }
-}
+const { usage, parseArgs, read } = scriptCli(
+  "sigstore-verify-keyless",
+  "node sigstore-verify-keyless.mjs --bundle FILE --trusted-root FILE --artifact FILE " +
+    "--identity SAN --issuer ISSUER");
 
 const IN_TOTO = "application/vnd.in-toto+json";
 
 function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), OPTIONS);
   const bundleText = read(args.bundle).toString("utf8");
   const rootText = read(args["trusted-root"]).toString("utf8");
   const artifact = read(args.artifact);

@@ -16,48 +16,21 @@
 // Exit status: 0 verified; 1 rejected; 2 usage error or unreadable file.
 
 import { createHash, createPublicKey } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+
+import { scriptCli } from "./script-cli.mjs";
 
 const require = createRequire(import.meta.url);
 const { bundleFromJSON } = require("@sigstore/bundle");
 const { Verifier, toSignedEntity, toTrustMaterial } = require("@sigstore/verify");
 
-function usage(message) {
-  process.stderr.write(`sigstore-verify: ${message}\n`);
-  process.stderr.write("usage: node sigstore-verify.mjs --bundle FILE --key PUBLIC.pem --artifact FILE\n");
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i];
-    if (!["--bundle", "--key", "--artifact"].includes(name) || i + 1 >= argv.length) {
-      usage(`unexpected argument "${name}"`);
-    }
-    out[name.slice(2)] = argv[i + 1];
-  }
-  for (const required of ["bundle", "key", "artifact"]) {
-    if (out[required] === undefined) {
-      usage(`--${required} is required`);
-    }
-  }
-  return out;
-}
-
-function read(path) {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    usage(`cannot read ${path}: ${err.message}`);
-  }
-}
+const { usage, parseArgs, read } = scriptCli(
+  "sigstore-verify", "node sigstore-verify.mjs --bundle FILE --key PUBLIC.pem --artifact FILE");
 
 const IN_TOTO = "application/vnd.in-toto+json";
 
 function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), ["bundle", "key", "artifact"]);
   const bundleText = read(args.bundle).toString("utf8");
   const keyPem = read(args.key).toString("utf8");
   const artifact = read(args.artifact);
