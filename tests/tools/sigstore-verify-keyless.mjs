@@ -17,9 +17,9 @@
 // Output (stdout): one line, "verified: <san>" or "rejected: <reason>".
 // Exit status: 0 verified; 1 rejected; 2 usage error or unreadable file.
 
-import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 
+import { requireArtifactSubject } from "./in-toto-subject.mjs";
 import { scriptCli } from "./script-cli.mjs";
 
 const require = createRequire(import.meta.url);
@@ -33,8 +33,6 @@ const { usage, parseArgs, read } = scriptCli(
   "sigstore-verify-keyless",
   "node sigstore-verify-keyless.mjs --bundle FILE --trusted-root FILE --artifact FILE " +
     "--identity SAN --issuer ISSUER");
-
-const IN_TOTO = "application/vnd.in-toto+json";
 
 function main() {
   const args = parseArgs(process.argv.slice(2), OPTIONS);
@@ -70,15 +68,7 @@ function main() {
     if (san !== args.identity) {
       throw new Error(`certificate identity "${san}" is not "${args.identity}"`);
     }
-    if (bundle.content.$case === "dsseEnvelope" &&
-        bundle.content.dsseEnvelope.payloadType === IN_TOTO) {
-      const statement = JSON.parse(bundle.content.dsseEnvelope.payload.toString("utf8"));
-      const want = createHash("sha256").update(artifact).digest("hex");
-      const subjects = Array.isArray(statement.subject) ? statement.subject : [];
-      if (!subjects.some((s) => s && s.digest && s.digest.sha256 === want)) {
-        throw new Error(`no statement subject has the artifact sha256 ${want}`);
-      }
-    }
+    requireArtifactSubject(bundle, artifact);
   } catch (err) {
     const code = err && err.code ? `${err.code}: ` : "";
     const cause = err && err.cause && err.cause.message ? ` (${err.cause.message})` : "";

@@ -18,6 +18,7 @@
 import { createHash, createPublicKey } from "node:crypto";
 import { createRequire } from "node:module";
 
+import { requireArtifactSubject } from "./in-toto-subject.mjs";
 import { scriptCli } from "./script-cli.mjs";
 
 const require = createRequire(import.meta.url);
@@ -26,8 +27,6 @@ const { Verifier, toSignedEntity, toTrustMaterial } = require("@sigstore/verify"
 
 const { usage, parseArgs, read } = scriptCli(
   "sigstore-verify", "node sigstore-verify.mjs --bundle FILE --key PUBLIC.pem --artifact FILE");
-
-const IN_TOTO = "application/vnd.in-toto+json";
 
 function main() {
   const args = parseArgs(process.argv.slice(2), ["bundle", "key", "artifact"]);
@@ -62,15 +61,7 @@ function main() {
   try {
     const bundle = bundleFromJSON(JSON.parse(bundleText));
     verifier.verify(toSignedEntity(bundle, artifact));
-    if (bundle.content.$case === "dsseEnvelope" &&
-        bundle.content.dsseEnvelope.payloadType === IN_TOTO) {
-      const statement = JSON.parse(bundle.content.dsseEnvelope.payload.toString("utf8"));
-      const want = createHash("sha256").update(artifact).digest("hex");
-      const subjects = Array.isArray(statement.subject) ? statement.subject : [];
-      if (!subjects.some((s) => s && s.digest && s.digest.sha256 === want)) {
-        throw new Error(`no statement subject has the artifact sha256 ${want}`);
-      }
-    }
+    requireArtifactSubject(bundle, artifact);
   } catch (err) {
     const code = err && err.code ? `${err.code}: ` : "";
     process.stdout.write(`rejected: ${code}${err && err.message ? err.message : err}\n`);
