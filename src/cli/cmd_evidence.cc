@@ -23,6 +23,8 @@ Status RunDigest(CommandContext& ctx) {
   client::Client cli(ClientOptions(ctx));
   client::EvidenceDigestRequest req;
   req.recipe = ctx.GetString("recipe");
+  req.profile = ctx.GetString("profile");
+  req.data_dir = ctx.GetString("data");
   req.cancel = ctx.cancel();
   AICR_ASSIGN_OR_RETURN(const std::string digest, client::EvidenceDigest(cli, req));
   ctx.out() << digest << "\n";
@@ -86,15 +88,22 @@ CommandSpec EvidenceCommand() {
       .name = "digest",
       .summary = "print the canonical sha256 of a recipe (the evidence subject digest)",
       .description =
-          "Prints `sha256:<hex>` of the recipe's canonical form: mapping keys sorted\n"
-          "recursively, comments dropped, `\\n` line ends. It equals the subject digest of\n"
-          "evidence recorded for the recipe.\n"
+          "Prints the lowercase hex sha256 of the recipe's canonical form: mapping keys\n"
+          "sorted recursively, comments dropped, `\\n` line ends. It is the value `aicr\n"
+          "validate --emit-attestation` records as predicate.recipe.digest (and the\n"
+          "statement subject), so a CI gate can compare a signed bundle with the recipe on\n"
+          "a branch. An overlay (kind RecipeMetadata) is resolved from its criteria first,\n"
+          "as `aicr recipe` would, with --profile selecting its profile.\n"
           "\n"
-          "    aicr evidence digest -r recipe.yaml\n",
+          "    aicr evidence digest -r recipe.yaml\n"
+          "    aicr evidence digest -r recipes/overlays/h100-aks-ubuntu-training.yaml \\\n"
+          "      --profile gpuStack=operator-managed\n",
       .flags = {Flag({.name = "recipe",
                       .shorts = {'r'},
-                      .usage = "recipe: a file, http(s) URL or cm://namespace/name (required)",
-                      .value_name = "SOURCE"})},
+                      .usage = "recipe or overlay: a file, http(s) URL or cm://namespace/name "
+                               "(required)",
+                      .value_name = "SOURCE"}),
+                ProfileFlag(), DataFlag(), KubeconfigFlag()},
       .handler = RunDigest,
   };
   CommandSpec verify{

@@ -46,11 +46,30 @@ FlagSpec CriteriaStrictFlag() {
                   .usage = "reject criteria values known only from --data overlays"};
 }
 
+FlagSpec ProfileFlag() {
+  return FlagSpec{.name = "profile",
+                  .usage = "profile selection name=value (e.g. gpuStack=operator-managed)",
+                  .value_name = "NAME=VALUE"};
+}
+
+FlagSpec DataFlag() {
+  return FlagSpec{.name = "data",
+                  .usage = "external data directory layered over the embedded catalogue",
+                  .value_name = "DIR"};
+}
+
+FlagSpec KubeconfigFlag() {
+  return FlagSpec{.name = "kubeconfig",
+                  .shorts = {'k'},
+                  .usage =
+                      "kubeconfig for cm:// inputs and outputs (default: KUBECONFIG, "
+                      "in-cluster, ~/.kube/config)",
+                  .value_name = "FILE"};
+}
+
 std::vector<FlagSpec> ResolutionFlags() {
   return {
-      FlagSpec{.name = "profile",
-               .usage = "profile selection name=value (e.g. gpuStack=operator-managed)",
-               .value_name = "NAME=VALUE"},
+      ProfileFlag(),
       FlagSpec{.name = "snapshot",
                .shorts = {'s'},
                .usage = "snapshot to detect criteria from: file, URL or cm://namespace/name",
@@ -58,15 +77,9 @@ std::vector<FlagSpec> ResolutionFlags() {
       FlagSpec{.name = "config",
                .usage = "AICRConfig file or URL (spec.recipe); flags win",
                .value_name = "SOURCE"},
-      FlagSpec{.name = "data",
-               .usage = "external data directory layered over the embedded catalogue",
-               .value_name = "DIR"},
+      DataFlag(),
       CriteriaStrictFlag(),
-      FlagSpec{.name = "kubeconfig",
-               .shorts = {'k'},
-               .usage = "kubeconfig for cm:// inputs and outputs (default: KUBECONFIG, "
-                        "in-cluster, ~/.kube/config)",
-               .value_name = "FILE"},
+      KubeconfigFlag(),
   };
 }
 

@@ -19,6 +19,10 @@ std::vector<FlagSpec> CriteriaFilterFlags();
 /// --profile --snapshot/-s --config --data --criteria-strict --kubeconfig/-k.
 std::vector<FlagSpec> ResolutionFlags();
 FlagSpec CriteriaStrictFlag();
+/// --profile NAME=VALUE, --data DIR and -k/--kubeconfig FILE, as ResolutionFlags has them.
+FlagSpec ProfileFlag();
+FlagSpec DataFlag();
+FlagSpec KubeconfigFlag();
 
 /// The criteria flags that were given.
 client::CriteriaInput CriteriaFromFlags(const CommandContext& ctx);

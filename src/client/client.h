@@ -28,8 +28,8 @@ namespace aicr::client {
 
 /// Criteria as the user typed them; nullopt = not given.
 struct CriteriaInput {
-  std::optional<std::string> service, accelerator, intent, os, platform;
-  std::optional<std::int64_t> nodes;
+  std::optional<std::string> service{}, accelerator{}, intent{}, os{}, platform{};
+  std::optional<std::int64_t> nodes{};
 };
 
 struct RecipeRequest {

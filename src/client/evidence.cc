@@ -11,7 +11,9 @@
 #include "attest/keys.h"
 #include "base/clock.h"
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "base/temp_dir.h"
+#include "client/recipe_input.h"
 #include "client/trust_root.h"
 #include "evidence/canonical.h"
 #include "evidence/manifest.h"
@@ -24,30 +26,17 @@
 namespace aicr::client {
 
 Result<std::string> EvidenceDigest(const Client& client, const EvidenceDigestRequest& request) {
-  if (request.recipe.empty()) {
-    return InvalidRequestError("required flag --recipe not set");
-  }
-  serialize::InputOptions in;
-  in.configmaps = client.configmaps();
+  RecipeInputRequest in;
+  in.source = request.recipe;
+  in.profile = request.profile;
+  in.data_dir = request.data_dir;
   in.cancel = request.cancel;
-  in.kind = "recipe";
-  Result<std::string> bytes = serialize::ReadInput(request.recipe, in);
-  if (!bytes.ok()) {
-    return bytes.status().WithContext("recipe");
-  }
-  const std::string context = "recipe \"" + request.recipe + "\"";
-  Result<serialize::Value> doc = serialize::ParseYaml(*bytes);
-  if (!doc.ok()) {
-    return doc.status().WithContext(context);
-  }
-  if (Result<recipe::RecipeResult> r = recipe::RecipeResultFromValue(*doc); !r.ok()) {
-    return r.status().WithContext(context);
-  }
-  Result<std::string> hex = evidence::RecipeDigestHex(*bytes);
+  AICR_ASSIGN_OR_RETURN(const LoadedRecipe loaded, LoadRecipeInput(client, in));
+  Result<std::string> hex = evidence::RecipeDigestHex(loaded.yaml);
   if (!hex.ok()) {
-    return hex.status().WithContext(context);
+    return hex.status().WithContext("recipe " + Quote(request.recipe));
   }
-  return "sha256:" + *hex;
+  return *hex;
 }
 
 Result<evidence::EvidenceReport> VerifyEvidence(const Client& client,

@@ -17,13 +17,15 @@ namespace aicr::client {
 
 /// `aicr evidence digest -r <recipe>`.
 struct EvidenceDigestRequest {
-  std::string recipe;  ///< file, http(s) URL or cm://
+  std::string recipe;      ///< RecipeResult or overlay: file, http(s) URL or cm://
+  std::string profile{};   ///< `--profile name=value`; overlays only
+  std::string data_dir{};  ///< `--data`: the catalogue overlays are resolved against
   CancelToken cancel;
 };
 
-/// `sha256:<hex>` of the recipe's canonical form (the subject digest of its
-/// evidence). INVALID_REQUEST for a missing --recipe or a document that is not a
-/// recipe; read errors of the input.
+/// The lowercase hex sha256 of the recipe's canonical form (predicate.recipe.digest
+/// and the subject digest of its evidence); an overlay is resolved first
+/// (LoadRecipeInput, whose errors these are).
 Result<std::string> EvidenceDigest(const Client& client, const EvidenceDigestRequest& request);
 
 /// `aicr evidence verify <input>`.

@@ -101,7 +101,7 @@ TEST_F(EvidenceClientTest, DigestIsTheCanonicalSha256) {
   req.recipe = (root_ / "recipe.yaml").string();
   Result<std::string> d = EvidenceDigest(client_, req);
   ASSERT_THAT(d, IsOk());
-  EXPECT_EQ(*d, "sha256:" + *evidence::RecipeDigestHex(kRecipe));
+  EXPECT_EQ(*d, *evidence::RecipeDigestHex(kRecipe));
   EXPECT_THAT(EvidenceDigest(client_, {}),
               StatusIs(ErrorCode::kInvalidRequest, HasSubstr("--recipe")));
   std::ofstream(root_ / "bad.yaml") << "kind: Snapshot\n";

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "client/config_fields.h"
+#include "client/recipe_input.h"
 #include "client/snapshot_loader.h"
 #include "constraints/snapshot_eval.h"
 #include "evidence/builder.h"
@@ -28,33 +29,12 @@ namespace {
 
 using serialize::Value;
 
-struct LoadedRecipe {
-  recipe::RecipeResult result;
-  std::string yaml;
-};
-
 Result<LoadedRecipe> LoadRecipe(const Client& client, const ValidateRequest& request) {
-  if (request.recipe.empty()) {
-    return InvalidRequestError("required flag --recipe not set");
-  }
-  serialize::InputOptions in;
-  in.configmaps = client.configmaps();
+  RecipeInputRequest in;
+  in.source = request.recipe;
+  in.data_dir = request.data_dir;
   in.cancel = request.cancel;
-  in.kind = "recipe";
-  Result<std::string> bytes = serialize::ReadInput(request.recipe, in);
-  if (!bytes.ok()) {
-    return bytes.status().WithContext("recipe");
-  }
-  const std::string context = "recipe \"" + request.recipe + "\"";
-  Result<Value> parsed = serialize::ParseYaml(*bytes);
-  if (!parsed.ok()) {
-    return parsed.status().WithContext(context);
-  }
-  Result<recipe::RecipeResult> result = recipe::RecipeResultFromValue(*parsed);
-  if (!result.ok()) {
-    return result.status().WithContext(context);
-  }
-  return LoadedRecipe{std::move(result).value(), std::move(bytes).value()};
+  return LoadRecipeInput(client, in);
 }
 
 Result<std::shared_ptr<const k8s::Client>> ConnectCluster(const ValidateRequest& request) {

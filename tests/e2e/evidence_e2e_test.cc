@@ -124,7 +124,17 @@ TEST(EvidenceE2ETest, ValidateEmitsARedactedBundleAndVerifyAcceptsIt) {
   ProcessResult d = Aicr({"evidence", "digest", "-r", RecipePath()});
   ASSERT_EQ(d.exit_code, 0) << d.err;
   const serialize::Value st = Json(ReadFile(sb + "statement.intoto.json"));
-  EXPECT_EQ(d.out, "sha256:" + *st.FindPath("subject.0.digest.sha256")->if_string() + "\n");
+  EXPECT_EQ(d.out, *st.FindPath("subject.0.digest.sha256")->if_string() + "\n");
+  EXPECT_EQ(d.out, *st.FindPath("predicate.recipe.digest")->if_string() + "\n");
+  // The catalogue overlay for the same criteria hydrates to the same recipe, so the same digest.
+  ProcessResult o =
+      Aicr({"evidence", "digest", "-r",
+            std::string(AICR_SOURCE_DIR) + "/recipes/overlays/h100-eks-training.yaml"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, d.out);
+  o = Aicr({"evidence", "digest", "-r", RecipePath(), "--profile", "gpuStack=operator-managed"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_THAT(o.err, HasSubstr("--profile applies to overlay inputs only"));
   EXPECT_EQ(*st.FindPath("predicateType")->if_string(), "https://aicr.run/recipe-evidence/v1");
 
   ProcessResult v = Aicr({"evidence", "verify", dir});
