@@ -44,9 +44,11 @@ void RegisterBuiltinCommands(CommandSpec& root) {
   root.subcommands.push_back(QueryCommand());
   root.subcommands.push_back(ValidateCommand());
   root.subcommands.push_back(BundleCommand());
+  root.subcommands.push_back(MirrorCommand());
   root.subcommands.push_back(DiffCommand());
   root.subcommands.push_back(VerifyCommand());
   root.subcommands.push_back(VerifyBlobCommand());
+  root.subcommands.push_back(SkillCommand());
   root.subcommands.push_back(EvidenceCommand());
   root.subcommands.push_back(CompletionCommand());
 }

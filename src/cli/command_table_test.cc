@@ -20,8 +20,8 @@ TEST(CommandTableTest, RealAndTestTablesAreValid) {
 
 TEST(CommandTableTest, RealTableHoldsOnlyImplementedCommands) {
   EXPECT_THAT(SubcommandNames(BuildCommandTable()),
-              ElementsAre("bundle", "completion", "diff", "evidence", "query", "recipe", "snapshot",
-                          "validate", "verify", "verify-blob"));
+              ElementsAre("bundle", "completion", "diff", "evidence", "mirror", "query", "recipe",
+                          "skill", "snapshot", "validate", "verify", "verify-blob"));
   const CommandSpec table = BuildCommandTable();
   const CommandSpec* recipe = FindSubcommand(table, "recipe");
   ASSERT_NE(recipe, nullptr);

@@ -23,6 +23,12 @@ CommandSpec ValidateCommand();
 /// `aicr bundle -r <recipe>`.
 CommandSpec BundleCommand();
 
+/// `aicr mirror list` (images and charts for air-gapped mirroring).
+CommandSpec MirrorCommand();
+
+/// `aicr skill --agent claude-code|codex`.
+CommandSpec SkillCommand();
+
 /// `aicr diff -b <snapshot> --target <snapshot>`.
 CommandSpec DiffCommand();
 

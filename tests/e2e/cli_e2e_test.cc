@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -164,7 +166,8 @@ TEST(CliE2ETest, BashCompletionWorksInBash) {
     return r.out;
   };
   EXPECT_EQ(complete({"aicr", ""}),
-            "bundle completion diff evidence query recipe snapshot validate verify verify-blob\n");
+            "bundle completion diff evidence mirror query recipe skill snapshot validate verify "
+            "verify-blob\n");
   EXPECT_EQ(complete({"aicr", "recipe", "--gp"}), "--gpu\n");
   EXPECT_EQ(complete({"aicr", "recipe", "-t", ""}), "json table yaml\n");
   EXPECT_EQ(complete({"aicr", "completion", ""}), "bash fish zsh\n");
@@ -209,6 +212,68 @@ TEST(CliE2ETest, ZshCompletionLoadsUnderCompinit) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out, "_aicr\n_aicr: function\n");
+}
+
+}  // namespace
+}  // namespace aicr
+
+namespace aicr {
+namespace {
+
+// `aicr skill` through the binary, with HOME pointing at a scratch directory.
+TEST(SkillE2ETest, PrintsInstallsAndProtectsTheSkillFile) {
+  const std::string home = TempDir() + "/skill-home";
+  std::filesystem::remove_all(home);
+  std::filesystem::create_directories(home);
+  ProcessOptions options;
+  options.env_set["HOME"] = home;
+  options.env_unset = {"AICR_DEBUG", "AICR_LOG_JSON"};
+
+  ProcessResult r = Aicr({"skill", "--agent", "codex", "--stdout"}, options);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("---\nname: aicr\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("### `aicr bundle"), std::string::npos);
+  EXPECT_NE(r.out.find("- **service**: `"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(home + "/.codex"));
+
+  const std::string path = home + "/.claude/skills/aicr/SKILL.md";
+  r = Aicr({"skill", "--agent", "claude-code"}, options);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, path + "\n");
+  EXPECT_NE(::aicr::testing::ReadFile(path).find("user_invocable: true"), std::string::npos);
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  // Not a terminal: an existing file is kept unless --force.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "edited by hand\n";
+  r = Aicr({"skill", "--agent", "claude-code"}, options);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("use --force to overwrite"), std::string::npos) << r.err;
+  EXPECT_EQ(::aicr::testing::ReadFile(path), "edited by hand\n");
+  // On a terminal the user is asked; "n" keeps the file, "y" replaces it.
+  ProcessOptions answer_no = options;
+  answer_no.stdin_data = "n\n";
+  r = RunOnTty({AICR_BINARY, "skill", "--agent", "claude-code"}, answer_no);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("skill file already exists: " + path), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("overwrite? [y/N]: "), std::string::npos) << r.out;
+  EXPECT_EQ(::aicr::testing::ReadFile(path), "edited by hand\n");
+  ProcessOptions answer_yes = options;
+  answer_yes.stdin_data = "y\n";
+  r = RunOnTty({AICR_BINARY, "skill", "--agent", "claude-code"}, answer_yes);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(::aicr::testing::ReadFile(path).find("# AICR CLI ("), std::string::npos);
+
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "edited again\n";
+  r = Aicr({"skill", "--agent", "claude-code", "--force"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(::aicr::testing::ReadFile(path).find("# AICR CLI ("), std::string::npos);
+
+  r = Aicr({"skill"}, options);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("required flag --agent"), std::string::npos) << r.err;
+  r = Aicr({"skill", "--agent", "cursor"}, options);
+  EXPECT_EQ(r.exit_code, 2);
 }
 
 }  // namespace

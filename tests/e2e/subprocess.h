@@ -127,7 +127,8 @@ inline ProcessResult RunProcess(const std::vector<std::string>& argv,
 }
 
 /// Runs `argv` with stdin, stdout and stderr on a fresh pseudo-terminal; everything
-/// written to the terminal comes back in `out`.
+/// written to the terminal comes back in `out` (typed input echoed too).
+/// `options.stdin_data` is typed into the terminal.
 inline ProcessResult RunOnTty(const std::vector<std::string>& argv,
                               const ProcessOptions& options = {}) {
   int master = -1;
@@ -138,6 +139,10 @@ inline ProcessResult RunOnTty(const std::vector<std::string>& argv,
   if (pid == 0) {
     internal::ApplyEnv(options);
     internal::Exec(argv);
+  }
+  if (!options.stdin_data.empty()) {
+    const ssize_t written = write(master, options.stdin_data.data(), options.stdin_data.size());
+    (void)written;
   }
   ProcessResult result;
   char buf[4096];
