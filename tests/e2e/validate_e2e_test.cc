@@ -15,6 +15,7 @@
 #include "serialize/json_reader.h"
 #include "serialize/yaml_reader.h"
 #include "serialize/yaml_writer.h"
+#include "tests/e2e/offline_aicr.h"
 #include "tests/e2e/subprocess.h"
 
 namespace aicr {
@@ -57,24 +58,12 @@ measurements:
 )";
 
 ProcessResult Aicr(std::vector<std::string> args) {
-  args.insert(args.begin(), AICR_BINARY);
-  ProcessOptions options;
-  options.env_unset = {"AICR_DEBUG",    "AICR_LOG_JSON",           "NO_COLOR",
-                       "KUBECONFIG",    "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT",
-                       "AICR_NAMESPACE"};
-  options.env_set["HOME"] = TestTempDir();
-  return RunProcess(args, options);
+  return ::aicr::testing::OfflineAicr(std::move(args));
 }
 
-// The EKS H100 training recipe from the embedded catalogue, written once.
 const std::string& RecipePath() {
-  static const std::string path = [] {
-    const std::string p = TestTempDir() + "/validate-recipe.yaml";
-    ProcessResult r = Aicr(
-        {"recipe", "--service", "eks", "--accelerator", "h100", "--intent", "training", "-o", p});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return p;
-  }();
+  const std::string& path = ::aicr::testing::EksH100TrainingRecipe();
+  EXPECT_FALSE(path.empty()) << "aicr recipe failed";
   return path;
 }
 
