@@ -6,6 +6,7 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "bundler/bundle_info.h"
+#include "bundler/chart_puller.h"
 #include "bundler/deployers.h"
 #include "bundler/injections.h"
 #include "bundler/selection.h"
@@ -212,10 +213,21 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
     out.warnings.push_back(std::move(n));
   }
 
+  if (options.vendor_charts) {
+    if (options.chart_puller == nullptr) {
+      return InternalError("--vendor-charts: no chart puller configured");
+    }
+    AICR_RETURN_IF_ERROR(VendorCharts(*options.chart_puller, &out.plan));
+  }
+
   layout::WriterOptions writer;
   writer.aicr_version = options.aicr_version;
   AICR_RETURN_IF_ERROR(layout::WriteFolders(&out.plan, writer, &out.tree));
   AICR_RETURN_IF_ERROR(deployer->generate(out.plan, &out.tree));
+  const std::string provenance = RenderProvenance(out.plan);
+  if (!provenance.empty()) {
+    AICR_RETURN_IF_ERROR(out.tree.Add(kProvenanceFile, provenance, layout::kModeReadable));
+  }
   for (auto& n : deployer_notes) {
     out.warnings.push_back(std::move(n));
   }
@@ -235,6 +247,7 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
   info.recipe_version = recipe.metadata.version;
   info.readiness_hooks = options.readiness_hooks;
   info.serial = options.serial;
+  info.vendor_charts = options.vendor_charts;
   info.components = options.bundlers;
   std::sort(info.components.begin(), info.components.end());
   info.storage_class = options.storage_class;
@@ -252,6 +265,9 @@ Result<BundleOutput> MakeBundle(const recipe::RecipeResult& recipe, const recipe
         out.plan.gitops.app_name.empty() ? deployer->default_app_name : out.plan.gitops.app_name;
   }
   info.entrypoint = deployer->entrypoint;
+  if (!provenance.empty()) {
+    info.provenance = kProvenanceFile;
+  }
   for (const auto& f : out.plan.folders) {
     info.releases.push_back(BundleRelease{f.release, f.component, f.namespace_,
                                           deployer->release_path(f),

@@ -8,11 +8,13 @@
 /// `bundle-info.yaml`, `checksums.txt` — and returns the finished tree; nothing
 /// touches the filesystem until PublishBundle (output_dir.h) writes it.
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "base/result.h"
+#include "bundler/chart_puller.h"
 #include "layout/file_tree.h"
 #include "layout/plan.h"
 #include "recipe/result.h"
@@ -38,6 +40,10 @@ struct BundleOptions {
   std::string dra_eviction_node_label;  ///< `k=v`
   bool readiness_hooks = false;
   bool serial = false;
+  /// `--vendor-charts`: every upstream Helm chart is pulled with `chart_puller`
+  /// (required then) and carried in the bundle; `provenance.yaml` records them.
+  bool vendor_charts = false;
+  std::shared_ptr<const ChartPuller> chart_puller;
   /// GitOps deployers: `--repo`, `--app-name`, `--flux-namespace`,
   /// `--flux-oci-source-name` ("" = not given).
   std::string repo;

@@ -163,6 +163,8 @@ Result<client::BundleRequest> RequestFromFlags(const CommandContext& ctx, std::s
   }
   o.readiness_hooks = ctx.GetBool("readiness-hooks");
   o.serial = ctx.GetBool("serial");
+  o.vendor_charts =
+      ctx.IsSet("vendor-charts") ? ctx.GetBool("vendor-charts") : cfg.vendor_charts.value_or(false);
   o.repo = Pick(ctx, "repo", cfg.repo);
   o.app_name = Pick(ctx, "app-name", cfg.app_name);
   o.flux_namespace = ctx.GetString("flux-namespace");
@@ -276,6 +278,10 @@ CommandSpec BundleCommand() {
       FlagSpec{.name = "readiness-hooks",
                .type = FlagType::kBool,
                .usage = "add readiness-gate charts after components that ship a readiness test"},
+      FlagSpec{.name = "vendor-charts",
+               .type = FlagType::kBool,
+               .usage = "pull every upstream chart with helm pull into the bundle (air-gapped "
+                        "installs; needs helm on PATH; writes provenance.yaml)"},
       FlagSpec{.name = "serial",
                .type = FlagType::kBool,
                .usage = "strictly linear install order (helmfile; no-op for helm)"},

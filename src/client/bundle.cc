@@ -2,6 +2,7 @@
 // facade (in-memory pipeline; preconditions, signing, write and OCI push).
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "bundler/helm_chart_puller.h"
 #include "bundler/output_dir.h"
 #include "catalog/data_provider.h"
 #include "client/client.h"
@@ -92,6 +94,9 @@ Result<bundler::BundleOutput> Client::MakeBundle(const BundleRequest& request,
   }
   if (options.aicr_version.empty()) {
     options.aicr_version = options_.version;
+  }
+  if (options.vendor_charts && options.chart_puller == nullptr) {
+    options.chart_puller = std::make_shared<bundler::HelmChartPuller>();
   }
   return bundler::MakeBundle(result, *store, options);
 }

@@ -43,21 +43,6 @@ Result<std::optional<std::vector<std::string>>> Selector(const Value& parent, co
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
-Status RejectTrue(const Value& parent, const char* key, const std::string& path, const char* why) {
-  const Value* v = parent.Find(key);
-  if (v == nullptr || v->is_null()) {
-    return OkStatus();
-  }
-  if (!v->is_bool()) {
-    return InvalidRequestError("config " + path + "." + key + ": expected a bool, got " +
-                               TypeName(*v));
-  }
-  if (*v->if_bool()) {
-    return InvalidRequestError("config " + path + "." + key + ": " + why);
-  }
-  return OkStatus();
-}
-
 }  // namespace
 
 Result<BundleConfig> DecodeBundleConfig(const Value& bundle) {
@@ -90,8 +75,7 @@ Result<BundleConfig> DecodeBundleConfig(const Value& bundle) {
     AICR_ASSIGN_OR_RETURN(out.dynamic, List(*d, "dynamic", p));
     AICR_ASSIGN_OR_RETURN(out.repo, Text(*d, "repo", p));
     AICR_ASSIGN_OR_RETURN(out.app_name, Text(*d, "appName", p));
-    AICR_RETURN_IF_ERROR(
-        RejectTrue(*d, "vendorCharts", p, "chart vendoring is not supported by this build"));
+    AICR_ASSIGN_OR_RETURN(out.vendor_charts, Bool(*d, "vendorCharts", p));
   }
   if (const Value* s = bundle.Find("scheduling"); s != nullptr && !s->is_null()) {
     const std::string p = root + ".scheduling";

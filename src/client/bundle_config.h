@@ -25,6 +25,7 @@ struct BundleConfig {
   std::string app_name;                             ///< deployment.appName
   std::optional<std::vector<std::string>> set;      ///< deployment.set[]
   std::optional<std::vector<std::string>> dynamic;  ///< deployment.dynamic[]
+  std::optional<bool> vendor_charts;                ///< deployment.vendorCharts
   /// scheduling.*: selectors as `k=v` (keys sorted), tolerations as given.
   std::optional<std::vector<std::string>> system_node_selector;
   std::optional<std::vector<std::string>> system_node_tolerations;
@@ -50,8 +51,7 @@ struct BundleConfig {
 };
 
 /// Decodes `spec.bundle` (null → empty). INVALID_REQUEST naming the spec path for
-/// an unknown field, a wrong type, a setting this build does not support yet
-/// (`deployment.vendorCharts: true`), or `output.imageRefs` without an `oci://`
+/// an unknown field, a wrong type, or `output.imageRefs` without an `oci://`
 /// output target.
 Result<BundleConfig> DecodeBundleConfig(const serialize::Value& bundle);
 

@@ -7,6 +7,7 @@
 /// classifies it into folders and writes them; each deployer reads the plan to add
 /// its own entry point (deploy.sh, helmfile.yaml, ...).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,15 @@ struct Manifest {
   std::string name;         ///< basename, the file name under templates/
   std::string source_path;  ///< data-relative path, for error messages
   std::string content;      ///< template text
+};
+
+/// An upstream chart pulled at bundle time (`--vendor-charts`): its primary folder
+/// becomes a local wrapper chart carrying the tarball under `charts/`.
+struct VendoredChart {
+  std::string tarball_name;    ///< the `.tgz` basename helm wrote
+  std::string bytes;           ///< the tarball
+  std::string sha256;          ///< lowercase hex of `bytes`
+  std::string puller_version;  ///< e.g. `helm-cli v3.17.0+g...`; "" when unknown
 };
 
 struct ComponentPlan {
@@ -56,9 +66,12 @@ struct ComponentPlan {
   std::vector<std::string> dependencies;
   /// Topological level (0 = no enabled dependencies).
   int level = 0;
+  /// Set for an upstream Helm component when charts are vendored.
+  std::optional<VendoredChart> vendored;
 
   bool IsKustomize() const { return !kustomize_path.empty() || !kustomize_tag.empty(); }
   bool IsUpstreamHelm() const { return !repository.empty() && !IsKustomize(); }
+  bool IsVendored() const { return vendored.has_value() && IsUpstreamHelm(); }
 };
 
 enum class FolderKind { kUpstreamHelm, kLocalHelm };

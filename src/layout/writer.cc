@@ -11,6 +11,7 @@
 #include "base/strings.h"
 #include "gotemplate/template.h"
 #include "layout/scripts.h"
+#include "layout/vendored.h"
 #include "overrides/values.h"
 #include "serialize/yaml_reader.h"
 #include "serialize/yaml_writer.h"
@@ -284,6 +285,50 @@ class FolderWriter {
     return OkStatus();
   }
 
+  // `--vendor-charts`: the primary folder is a local wrapper chart depending on the
+  // pulled tarball in charts/, values nested under the subchart name.
+  Status Vendored(const ComponentPlan& c) {
+    const VendoredChart& v = *c.vendored;
+    if (!IsSafeName(v.tarball_name) || !HasSuffix(v.tarball_name, ".tgz")) {
+      return InvalidRequestError("vendored chart of component " + Quote(c.name) +
+                                 ": unsafe tarball name " + Quote(v.tarball_name));
+    }
+    Folder f = NewFolder(c, c.name, FolderKind::kLocalHelm, FolderRole::kPrimary);
+    f.owns_crds = c.owns_crds;
+    AICR_RETURN_IF_ERROR(tree_->Add(f.dir + "/Chart.yaml",
+                                    RenderWrapperChartYaml(c, f.release, chart_version_),
+                                    kModeReadable));
+    AICR_RETURN_IF_ERROR(tree_->Add(f.dir + "/charts/" + v.tarball_name, v.bytes, kModeReadable));
+    const std::string subchart = VendoredSubchartName(c);
+    AICR_ASSIGN_OR_RETURN(auto split, overrides::SplitDynamicPaths(c.values, c.dynamic_paths));
+    AICR_RETURN_IF_ERROR(tree_->Add(f.dir + "/values.yaml",
+                                    RenderValuesFile(NestUnderSubchart(split.first, subchart)),
+                                    kModePrivate));
+    AICR_RETURN_IF_ERROR(tree_->Add(f.dir + "/cluster-values.yaml",
+                                    RenderValuesFile(NestUnderSubchart(split.second, subchart)),
+                                    kModePrivate));
+    InstallScript install;
+    install.release = f.release;
+    install.namespace_ = c.namespace_;
+    install.upstream = false;
+    install.create_namespace = true;
+    install.apply_crds = c.owns_crds;
+    AICR_RETURN_IF_ERROR(
+        tree_->Add(f.dir + "/install.sh", RenderInstallScript(install), kModeExecutable));
+    if (c.owns_crds) {
+      // The CRDs come from the bundled tarball: no repository at deploy time.
+      ApplyCrdsScript crds;
+      crds.release = f.release;
+      crds.namespace_ = c.namespace_;
+      crds.chart = "charts/" + v.tarball_name;
+      crds.version = c.version;
+      AICR_RETURN_IF_ERROR(
+          tree_->Add(f.dir + "/apply-crds.sh", RenderApplyCrdsScript(crds), kModeExecutable));
+    }
+    plan_->folders.push_back(std::move(f));
+    return OkStatus();
+  }
+
   Status Local(const ComponentPlan& c, const std::string& release, FolderRole role,
                const std::vector<RenderedManifest>& manifests) {
     Folder f = NewFolder(c, release, FolderKind::kLocalHelm, role);
@@ -463,7 +508,7 @@ Status WriteFolders(Plan* plan, const WriterOptions& options, FileTree* tree) {
       AICR_RETURN_IF_ERROR(writer.Local(c, c.name + "-pre", FolderRole::kPre, r.pre));
     }
     if (c.IsUpstreamHelm()) {
-      AICR_RETURN_IF_ERROR(writer.Upstream(c));
+      AICR_RETURN_IF_ERROR(c.IsVendored() ? writer.Vendored(c) : writer.Upstream(c));
       if (!r.post.empty()) {
         AICR_RETURN_IF_ERROR(writer.Local(c, c.name + "-post", FolderRole::kPost, r.post));
       }

@@ -19,6 +19,7 @@
 #include "recipe/store.h"
 #include "serialize/value.h"
 #include "serialize/yaml_reader.h"
+#include "tests/bundle/fake_chart_puller.h"
 
 namespace aicr::bundle_testing {
 
@@ -95,6 +96,10 @@ inline bundler::BundleOptions OptionsFromYaml(const serialize::Value& doc) {
   }
   if (const auto* a = doc.Find("appName")) {
     o.app_name = *a->if_string();
+  }
+  if (const auto* v = doc.Find("vendorCharts"); v != nullptr && *v->if_bool()) {
+    o.vendor_charts = true;
+    o.chart_puller = std::make_shared<FakeChartPuller>();
   }
   o.aicr_version = "v0.22.0";
   return o;

@@ -9,6 +9,7 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "layout/argo.h"
+#include "layout/vendored.h"
 #include "layout/writer.h"
 #include "overrides/values.h"
 #include "serialize/json_writer.h"
@@ -213,7 +214,13 @@ std::string RenderChildTemplate(const Plan& plan, const Folder& f) {
     out += "    path: " + argo::Scalar(f.dir) + "\n";
     out += "    helm:\n";
     out += "      values: |-\n";
-    out += "        {{- index .Values " + key + " | default dict | toYaml | nindent 8 }}\n";
+    if (f.role == layout::FolderRole::kPrimary && c.IsVendored()) {
+      // A vendored wrapper forwards values to its subchart only under its name.
+      out += "        {{- dict " + GoString(layout::VendoredSubchartName(c)) + " (index .Values " +
+             key + " | default dict) | toYaml | nindent 8 }}\n";
+    } else {
+      out += "        {{- index .Values " + key + " | default dict | toYaml | nindent 8 }}\n";
+    }
   }
   out += "  destination:\n";
   out += "    server: {{ $deployer.destinationServer | default " +
@@ -332,7 +339,8 @@ Result<SplitValues> BuildValues(const Plan& plan) {
       return InternalError("argocd-helm: component " + Quote(c.name) + ": " +
                            split.status().message());
     }
-    if (c.IsUpstreamHelm()) {
+    // A vendored chart's static values ship in its wrapper folder's values.yaml.
+    if (c.IsUpstreamHelm() && !c.IsVendored()) {
       out.static_values.emplace(c.name, std::move(split->first));
     }
     if (!c.dynamic_paths.empty()) {

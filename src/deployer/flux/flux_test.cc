@@ -611,7 +611,7 @@ TEST(GenerateFluxTest, KustomizeComponentBecomesALocalChart) {
 }
 
 TEST(GenerateFluxTest, VendoredWrapperChartNestsValuesUnderTheSubchart) {
-  // The layout writer does not vendor yet; build the folder it would write.
+  // The layout writer vendors Helm components as such wrapper charts; build the folder it would write.
   Plan plan;
   ComponentPlan c = Upstream("gpuop", "gpu-operator", kNgc, "v25.3.3",
                              "driver:\n  enabled: true\n  version: \"570\"\n");
