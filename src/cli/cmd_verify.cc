@@ -10,6 +10,7 @@
 #include "cli/flag_config.h"
 #include "client/config.h"
 #include "client/verify.h"
+#include "client/verify_blob.h"
 #include "serialize/input.h"
 #include "serialize/json_writer.h"
 

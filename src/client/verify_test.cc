@@ -20,6 +20,7 @@
 #include "attest/trusted_root.h"
 #include "checksum/manifest.h"
 #include "checksum/sha256.h"
+#include "client/verify_blob.h"
 #include "serialize/yaml_reader.h"
 
 namespace aicr::client {
