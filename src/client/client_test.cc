@@ -74,7 +74,10 @@ class ClientTest : public ::testing::Test {
   }
 
   std::string WriteFile(const std::string& name, const std::string& content) {
-    const std::string path = ::testing::TempDir() + "/client_test_" + name;
+    // Per test: ctest runs the cases of this binary in parallel processes.
+    const std::string path = ::testing::TempDir() + "/client_test_" +
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                             name;
     std::ofstream(path) << content;
     return path;
   }

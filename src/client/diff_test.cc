@@ -49,7 +49,10 @@ class MemoryStore : public serialize::ConfigMapStore {
 };
 
 std::string WriteFile(const std::string& name, const std::string& content) {
-  const std::string path = ::testing::TempDir() + "/client_diff_test_" + name;
+  // Per test: ctest runs the cases of this binary in parallel processes.
+  const std::string path = ::testing::TempDir() + "/client_diff_test_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                           name;
   std::ofstream(path) << content;
   return path;
 }

@@ -49,8 +49,11 @@ measurements:
         data: {ID: ubuntu}
 )";
 
+// Per test: ctest runs the cases of this binary in parallel processes.
 std::string WriteFile(const std::string& name, const std::string& content) {
-  const std::string path = ::testing::TempDir() + "/client_validate_test_" + name;
+  const std::string path = ::testing::TempDir() + "/client_validate_test_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                           name;
   std::ofstream(path) << content;
   return path;
 }
