@@ -81,6 +81,11 @@ VerifyOutcome VerifyWithKey(const SigstoreBundle& bundle, const PublicKey& key,
     }
     return Fail(VerifyStep::kBundle, "bundle has no verification material");
   }
+  return VerifySignatureAndArtifact(bundle, key, artifact, "the given key");
+}
+
+VerifyOutcome VerifySignatureAndArtifact(const SigstoreBundle& bundle, const PublicKey& key,
+                                         const Artifact& artifact, std::string_view key_name) {
   const std::string signer = key.Hint();
   if (signer.empty()) {
     return Fail(VerifyStep::kKey, "the verification key cannot be encoded");
@@ -130,8 +135,8 @@ VerifyOutcome VerifyWithKey(const SigstoreBundle& bundle, const PublicKey& key,
                   signer);
     }
     if (!ok) {
-      return Fail(VerifyStep::kSignature, "message signature does not verify with the given key",
-                  signer);
+      return Fail(VerifyStep::kSignature,
+                  "message signature does not verify with " + std::string(key_name), signer);
     }
     VerifyOutcome out;
     out.verified = true;
@@ -148,8 +153,8 @@ VerifyOutcome VerifyWithKey(const SigstoreBundle& bundle, const PublicKey& key,
     return Fail(VerifyStep::kSignature, "dsse envelope has no signatures", signer);
   }
   if (!VerifyEnvelope(envelope, key)) {
-    return Fail(VerifyStep::kSignature, "dsse signature does not verify with the given key",
-                signer);
+    return Fail(VerifyStep::kSignature,
+                "dsse signature does not verify with " + std::string(key_name), signer);
   }
   if (envelope.payload_type == kInTotoPayloadType) {
     Result<Statement> statement = ParseStatement(envelope.payload);

@@ -63,4 +63,10 @@ std::string DescribeFailure(const VerifyOutcome& outcome);
 VerifyOutcome VerifyWithKey(const SigstoreBundle& bundle, const PublicKey& key,
                             const Artifact& artifact);
 
+/// The signature and artifact checks of VerifyWithKey without the verification-material check
+/// (keyless verification calls it with the certificate's key); signature failures say
+/// "does not verify with <key_name>".
+VerifyOutcome VerifySignatureAndArtifact(const SigstoreBundle& bundle, const PublicKey& key,
+                                         const Artifact& artifact, std::string_view key_name);
+
 }  // namespace aicr::attest

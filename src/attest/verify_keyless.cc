@@ -84,16 +84,10 @@ VerifyOutcome VerifyKeyless(const SigstoreBundle& bundle, const TrustedRoot& roo
   if (!leaf_key.ok()) {
     return Fail(VerifyStep::kCertificate, leaf_key.status().message(), signer);
   }
-  SigstoreBundle keyed = bundle;
-  keyed.material.certificate_chain_der.clear();
-  keyed.material.public_key_hint = leaf_key->Hint();
-  VerifyOutcome out = VerifyWithKey(keyed, *leaf_key, artifact);
+  VerifyOutcome out =
+      VerifySignatureAndArtifact(bundle, *leaf_key, artifact, "the signing certificate's key");
   out.signer = signer;
   if (!out.verified) {
-    constexpr std::string_view kGivenKey = "the given key";
-    if (std::size_t at = out.reason.rfind(kGivenKey); at != std::string::npos) {
-      out.reason.replace(at, kGivenKey.size(), "the signing certificate's key");
-    }
     return out;
   }
 
